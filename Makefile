@@ -1,0 +1,59 @@
+# 医保助手: `make run` sets up whatever is missing and starts the assistant; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY311 ?= $(shell command -v python3.11 || echo python3)
+PY310 ?= $(shell ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1 || command -v python3.10)
+VENV := .venv
+RASA_VENV := .venv-rasa
+EMBED_MODEL := var/models/roformer-sim-small/manifest.json
+PYTEST_ARGS ?=
+
+.PHONY: help setup run chat test lint bench clean-models db bot-model model
+
+help:
+	@echo "make run    set up what is missing, then start Rasa, actions and the app (Ctrl-C stops)"
+	@echo "make test   set up, then run every test"
+	@echo "make chat   chat with the running assistant in this terminal"
+	@echo "make bench  run the benchmarks (results in BENCHMARKS.md)"
+
+$(VENV)/.installed: requirements/app.txt pyproject.toml
+	@test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements/app.txt
+	$(VENV)/bin/pip install -q --no-deps -e .
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade "pip<25"
+	$(RASA_VENV)/bin/pip install -q -r requirements/rasa.txt
+	touch $@
+
+$(EMBED_MODEL): $(VENV)/.installed knowledge/embedding_model.py
+	$(VENV)/bin/python -m knowledge.embedding_model
+
+model: $(EMBED_MODEL)
+
+bot-model: $(RASA_VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/python -m bot.training
+
+db: $(VENV)/.installed
+	$(VENV)/bin/yibao setup
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed model bot-model db
+
+run: setup
+	$(VENV)/bin/python -m service.stack
+
+chat: $(VENV)/.installed
+	$(VENV)/bin/python -m service.chat
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: setup lint
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(VENV)/bin/python -m bench.run_all

@@ -1,0 +1,86 @@
+"""Sentence encoder front: turns texts into unit-length vectors with the project's RoFormer-Sim model.
+
+The model folder is built at setup by knowledge/embedding_model.py. Loading is lazy and happens
+once; a service encoding one query at a time runs torch on one thread (measured faster here).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = REPO_ROOT / "var" / "models" / "roformer-sim-small"
+
+
+def model_dir() -> Path:
+    """Where the embedding model lives: $YIBAO_MODEL_DIR or var/models/roformer-sim-small."""
+    return Path(os.environ.get("YIBAO_MODEL_DIR", DEFAULT_MODEL_DIR))
+
+
+class ModelMissing(RuntimeError):
+    """The embedding model has not been built (run `make model`)."""
+
+
+class Encoder:
+    """Encodes texts with a sentence-transformers model; vectors are L2-normalised float32."""
+
+    def __init__(self, path: Path | None = None, max_seq_length: int = 128) -> None:
+        self.path = Path(path or model_dir())
+        self.max_seq_length = max_seq_length
+        self._model = None
+
+    @property
+    def available(self) -> bool:
+        """True when the model files are present."""
+        return (self.path / "modules.json").exists()
+
+    @property
+    def name(self) -> str:
+        """A short identity of the model, used to key cached vectors."""
+        manifest = self.path / "manifest.json"
+        stamp = manifest.read_text(encoding="utf-8") if manifest.exists() else str(self.path)
+        import hashlib
+
+        return hashlib.sha1(stamp.encode()).hexdigest()[:12]
+
+    def _load(self):  # noqa: ANN202 - SentenceTransformer, imported lazily
+        if self._model is None:
+            if not self.available:
+                raise ModelMissing(f"no embedding model at {self.path}; run `make model`")
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            self._model.max_seq_length = self.max_seq_length
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """Unit-length embeddings of ``texts`` (n × dim float32)."""
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Embedding of one text (dim,), for the query path."""
+        return self.encode([text], batch_size=1)[0]
+
+
+def use_threads(count: int) -> None:
+    """Set torch's intra-op threads: 1 for serving single queries, 2 for batch encoding here."""
+    import torch
+
+    torch.set_num_threads(count)

@@ -1,0 +1,45 @@
+"""The app service: hosts the internal API, /healthz, the WeChat webhook and the console.
+
+It owns the embedding model, the indexes and the database; Rasa's actions call its API.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None, warm_up: bool = True) -> Flask:
+    """Application factory: bind extensions and blueprints to a new Flask app."""
+    from service import api, health
+    from service.database import init_database
+    from service.knowledge_service import KnowledgeService
+
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key(),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False
+    init_database(app, settings)
+    app.extensions["knowledge"] = KnowledgeService(settings)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202 - Flask handler
+        return jsonify({"error": exc.description, "status": exc.code}), exc.code
+
+    if warm_up:
+        app.extensions["knowledge"].warm_up()
+    logging.getLogger(__name__).info("app ready")
+    return app

@@ -1,0 +1,72 @@
+"""Internal JSON API the Rasa actions call: answers from the knowledge base.
+
+Bound to loopback; when YIBAO_INTERNAL_TOKEN is set every call must carry it in X-Internal-Token.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from knowledge.answer import answer_question
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_QUESTION_CHARS = 2000
+
+
+@bp.before_request
+def check_token() -> None:
+    expected = current_app.config["SETTINGS"].internal_token
+    if expected and not hmac.compare_digest(request.headers.get("X-Internal-Token", ""), expected):
+        abort(403, "missing or wrong internal token")
+
+
+def _question_from_request() -> tuple[str, dict]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "body must be a JSON object")
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        abort(400, "text must be a non-empty string")
+    if len(text) > MAX_QUESTION_CHARS:
+        abort(413, f"text longer than {MAX_QUESTION_CHARS} characters")
+    return text, body
+
+
+@bp.post("/answer")
+def answer():  # noqa: ANN201 - Flask view
+    """Best answer for a resident's question: {text, sender?, region?, intent?} → Answer."""
+    text, body = _question_from_request()
+    region = body.get("region") if isinstance(body.get("region"), str) else None
+    result = answer_question(current_app.extensions["knowledge"].search, text, region=region)
+    if not result.answered:
+        current_app.extensions["unanswered"].record(text, result.confidence, body.get("intent"), body.get("sender"))
+    return jsonify(result.to_dict())
+
+
+@bp.get("/search")
+def search():  # noqa: ANN201 - Flask view
+    """Ranked entries for ?q=... (agents' console and scripts)."""
+    query = request.args.get("q", "")
+    if not query.strip():
+        abort(400, "q is required")
+    if len(query) > MAX_QUESTION_CHARS:
+        abort(413, f"q longer than {MAX_QUESTION_CHARS} characters")
+    region = request.args.get("region") or None
+    hits = current_app.extensions["knowledge"].search.search(query, region=region, k=10)
+    return jsonify(
+        [
+            {
+                "entry_id": hit.entry.id,
+                "title": hit.entry.title,
+                "score": round(hit.score, 4),
+                "confidence": round(hit.confidence, 4),
+                "region": hit.entry.region_name,
+                "year": hit.entry.effective,
+                "answer": hit.entry.answer,
+            }
+            for hit in hits
+        ]
+    )

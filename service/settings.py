@@ -1,0 +1,69 @@
+"""All settings of the assistant, read from the environment in one typed place.
+
+Every address binds to 127.0.0.1 by default; ports and URLs can be changed with YIBAO_* variables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where everything lives and listens."""
+
+    host: str = field(default_factory=lambda: _env("YIBAO_HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: int(_env("YIBAO_RASA_PORT", "5005")))
+    actions_port: int = field(default_factory=lambda: int(_env("YIBAO_ACTIONS_PORT", "5055")))
+    app_port: int = field(default_factory=lambda: int(_env("YIBAO_APP_PORT", "8000")))
+    var_dir: Path = field(default_factory=lambda: Path(_env("YIBAO_VAR_DIR", str(REPO_ROOT / "var"))))
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
+    tracker_url: str = field(default_factory=lambda: _env("YIBAO_TRACKER_URL", ""))
+    internal_token: str = field(default_factory=lambda: _env("YIBAO_INTERNAL_TOKEN", ""))
+    threads: int = field(default_factory=lambda: int(_env("YIBAO_APP_THREADS", "8")))
+
+    @property
+    def rasa_url(self) -> str:
+        return _env("YIBAO_RASA_URL", f"http://{self.host}:{self.rasa_port}")
+
+    @property
+    def actions_url(self) -> str:
+        return _env("YIBAO_ACTIONS_URL", f"http://{self.host}:{self.actions_port}/webhook")
+
+    @property
+    def app_url(self) -> str:
+        return _env("YIBAO_APP_URL", f"http://{self.host}:{self.app_port}")
+
+    @property
+    def db_url(self) -> str:
+        """The app's database: $DATABASE_URL, or a SQLite file under var/."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'yibao.db'}"
+
+    @property
+    def rasa_tracker_url(self) -> str:
+        """Rasa's SQL tracker store: $YIBAO_TRACKER_URL, or a SQLite file under var/."""
+        return self.tracker_url or f"sqlite:///{self.var_dir / 'rasa_tracker.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.var_dir / "index"
+
+    def secret_key(self) -> str:
+        """Flask's secret key: $YIBAO_SECRET_KEY, or one generated once and kept in var/ (mode 600)."""
+        if os.environ.get("YIBAO_SECRET_KEY"):
+            return os.environ["YIBAO_SECRET_KEY"]
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
