@@ -14,6 +14,19 @@ from privacy import contains_redactions
 
 log = logging.getLogger(__name__)
 
+#: The intent of "我是青岛的": answer the previous question again for that region.
+REGION_INTENT = "inform_region"
+
+
+def previous_question(tracker: Tracker) -> str | None:
+    """The resident's last message before this one that was not just naming a region."""
+    user_events = [event for event in tracker.events if event.get("event") == "user"]
+    for event in reversed(user_events[:-1]):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != REGION_INTENT and event.get("text") and not event["text"].startswith("/"):
+            return event["text"]
+    return None
+
 
 class ActionAnswerPolicy(Action):
     """Answer a policy question from the knowledge base (also runs on nlu_fallback)."""
@@ -31,6 +44,11 @@ class ActionAnswerPolicy(Action):
         if contains_redactions(text):
             dispatcher.utter_message(response="utter_no_id_in_chat")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == REGION_INTENT:
+            text = previous_question(tracker)
+            if text is None:
+                dispatcher.utter_message(response="utter_region_noted", region=tracker.get_slot("region"))
+                return []
         try:
             result = await asyncio.to_thread(
                 self.client.answer, text, tracker.sender_id, tracker.get_slot("region"), intent

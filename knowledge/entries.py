@@ -47,7 +47,7 @@ class Entry:
     @property
     def is_regional(self) -> bool:
         """True when the entry states one region's rule rather than a general one."""
-        return self.region_code is not None
+        return self.region_name != GENERAL_REGION
 
     @property
     def citation(self) -> str:

@@ -33,9 +33,11 @@ def _tokenizer():  # noqa: ANN202 - jieba has no type stubs
     tokenizer = jieba.Tokenizer()
     for path in sorted(USER_DICT_DIR.glob("*.txt")):
         tokenizer.load_userdict(str(path))
+    tokenizer.initialize()
     for variant, canonical in synonym_table().items():
-        tokenizer.add_word(variant, freq=2000)
-        tokenizer.add_word(canonical, freq=2000)
+        for word in (variant, canonical):
+            if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
+                tokenizer.add_word(word)  # keep synonyms whole without lowering known frequencies
     return tokenizer
 
 
@@ -78,11 +80,11 @@ def apply_synonyms(text: str) -> str:
     mapping = _synonyms()
     if not mapping:
         return text
-    pattern = _synonym_pattern()
-    return pattern.sub(lambda m: mapping[m.group(0)], text)
+    return _synonym_pattern().sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
 @lru_cache(maxsize=1)
 def _synonym_pattern() -> re.Pattern[str]:
-    variants = sorted(_synonyms(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, variants)))
+    # Canonical words match themselves first, so 门诊慢特病 never has its 慢特病 rewritten.
+    forms = set(_synonyms()) | set(_synonyms().values())
+    return re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))

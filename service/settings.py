@@ -30,6 +30,7 @@ class Settings:
     tracker_url: str = field(default_factory=lambda: _env("YIBAO_TRACKER_URL", ""))
     internal_token: str = field(default_factory=lambda: _env("YIBAO_INTERNAL_TOKEN", ""))
     threads: int = field(default_factory=lambda: int(_env("YIBAO_APP_THREADS", "8")))
+    migrate_on_start: bool = field(default_factory=lambda: _env("YIBAO_MIGRATE_ON_START", "1") == "1")
 
     @property
     def rasa_url(self) -> str:

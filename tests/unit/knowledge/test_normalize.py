@@ -16,3 +16,8 @@ def test_dialect_forms_become_mandarin():
 
 def test_identifiers_are_redacted():
     assert "990101199001011132" not in normalize_text("我的身份证990101199001011132")
+
+
+def test_cantonese_thanks_is_not_turned_into_a_negation():
+    assert normalize_text("唔該晒") == "谢谢晒"
+    assert normalize_text("唔係咁") == "不是咁"
