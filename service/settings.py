@@ -56,7 +56,8 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        return self.var_dir / "index"
+        """Cached entry vectors: $YIBAO_INDEX_DIR or var/index (tests share the repo's cache)."""
+        return Path(_env("YIBAO_INDEX_DIR", str(self.var_dir / "index")))
 
     def secret_key(self) -> str:
         """Flask's secret key: $YIBAO_SECRET_KEY, or one generated once and kept in var/ (mode 600)."""

@@ -46,6 +46,7 @@ def shared_env(settings: Settings) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "TF_ENABLE_ONEDNN_OPTS": "0",
         "HF_HUB_OFFLINE": "1",
+        "RASA_TELEMETRY_ENABLED": "false",  # no reports to outside servers
     }
 
 

@@ -91,6 +91,7 @@ def running_stack(var_dir: Path, extra_env: dict[str, str] | None = None):
         "YIBAO_ACTIONS_PORT": str(free_port()),
         "YIBAO_APP_PORT": str(free_port()),
         "YIBAO_VAR_DIR": str(var_dir),
+        "YIBAO_INDEX_DIR": str(REPO_ROOT / "var" / "index"),
         "YIBAO_MODEL_DIR": os.environ.get("YIBAO_MODEL_DIR", str(REPO_ROOT / "var" / "models" / "roformer-sim-small")),
         **(extra_env or {}),
     }
