@@ -16,16 +16,21 @@ log = logging.getLogger(__name__)
 
 #: The intent of "我是青岛的": answer the previous question again for that region.
 REGION_INTENT = "inform_region"
+ACTION_NAME = "action_answer_policy"
 
 
 def previous_question(tracker: Tracker) -> str | None:
-    """The resident's last message before this one that was not just naming a region."""
-    user_events = [event for event in tracker.events if event.get("event") == "user"]
-    for event in reversed(user_events[:-1]):
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != REGION_INTENT and event.get("text") and not event["text"].startswith("/"):
-            return event["text"]
-    return None
+    """The resident's last policy question before this message (one this action answered)."""
+    events = list(tracker.events)
+    latest_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=0)
+    question, found = None, None
+    for event in events[:latest_user]:
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            question = event.get("text") if intent != REGION_INTENT else None
+        elif event.get("event") == "action" and event.get("name") == ACTION_NAME and question:
+            found = question
+    return found
 
 
 class ActionAnswerPolicy(Action):
@@ -35,7 +40,7 @@ class ActionAnswerPolicy(Action):
         self.client = AppClient()
 
     def name(self) -> str:
-        return "action_answer_policy"
+        return ACTION_NAME
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
