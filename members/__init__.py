@@ -1,0 +1,1 @@
+"""Member records: models, import, region policy parameters and the eligibility engine."""

@@ -1,0 +1,1 @@
+"""Shared storage: the database engine and sessions, Alembic migrations and the audit log."""
