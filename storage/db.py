@@ -19,7 +19,7 @@ from sqlalchemy.pool import StaticPool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules that define models on :class:`Base`; imported before migrations compare or create tables.
-MODEL_MODULES = ("storage.audit", "members.models", "knowledge.unanswered")
+MODEL_MODULES = ("storage.audit", "members.models", "knowledge.unanswered", "handoff.models")
 
 #: Constraint names fixed by convention, so SQLite batch migrations can refer to them.
 NAMING_CONVENTION = {
