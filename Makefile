@@ -39,7 +39,8 @@ bot-model: $(RASA_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/python -m bot.training
 
 db: $(VENV)/.installed
-	$(VENV)/bin/yibao setup
+	$(VENV)/bin/yibao db upgrade
+	$(VENV)/bin/yibao db demo
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed model bot-model db
 

@@ -7,7 +7,7 @@ import importlib
 import click
 
 #: Modules under cli/ that each define a click group named ``group``; registered in this order.
-SUBCOMMAND_MODULES = ("kb", "members", "eligibility", "users")
+SUBCOMMAND_MODULES = ("kb", "members", "eligibility", "users", "db")
 
 
 @click.group()
