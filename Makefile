@@ -9,7 +9,7 @@ RASA_VENV := .venv-rasa
 EMBED_MODEL := var/models/roformer-sim-small/manifest.json
 PYTEST_ARGS ?=
 
-.PHONY: help setup run chat test lint bench clean-models db bot-model model
+.PHONY: help setup run chat test lint bench clean-models db bot-model model browser
 
 help:
 	@echo "make run    set up what is missing, then start Rasa, actions and the app (Ctrl-C stops)"
@@ -41,6 +41,7 @@ bot-model: $(RASA_VENV)/.installed
 db: $(VENV)/.installed
 	$(VENV)/bin/yibao db upgrade
 	$(VENV)/bin/yibao db demo
+	$(VENV)/bin/yibao users ensure-admin
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed model bot-model db
 
@@ -53,8 +54,12 @@ chat: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: setup lint
+test: setup lint browser
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the console's browser tests (never `playwright install`), with a CJK font for screenshots.
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-wqy-zenhei)
 
 bench: setup
 	$(VENV)/bin/python -m bench.run_all

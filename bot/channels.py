@@ -1,26 +1,79 @@
-"""Rasa input channel: the REST channel with privacy redaction and a size limit.
+"""Rasa input channel: the REST channel with privacy redaction, a size limit and human takeover.
 
 Registered in credentials.yml. It keeps the REST channel's address (/webhooks/rest/webhook) and
 replaces ID, phone and card numbers before Rasa parses or stores the message, so the tracker
-store and logs never hold them.
+store and logs never hold them. While an agent holds a conversation (the app's console), the
+message is only appended to the tracker as a user event and the bot stays silent.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
+import aiohttp
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
 from privacy import redact
 
+log = logging.getLogger(__name__)
+
 #: Longest message accepted, in characters; longer ones are refused with HTTP 413.
 MAX_MESSAGE_CHARS = int(os.environ.get("YIBAO_MAX_MESSAGE_CHARS", "2000"))
+#: How long to wait for the app's answer to "is this conversation taken over?".
+TAKEOVER_TIMEOUT_S = float(os.environ.get("YIBAO_TAKEOVER_TIMEOUT_S", "2"))
 
 
 class MessageTooLong(ValueError):
     """A message longer than MAX_MESSAGE_CHARS."""
+
+
+class Takeover:
+    """Asks the app whether an agent holds a conversation and stores the resident's message silently."""
+
+    def __init__(self) -> None:
+        self.app_url = os.environ.get("YIBAO_APP_URL", "http://127.0.0.1:8000").rstrip("/")
+        self.rasa_url = os.environ.get("YIBAO_RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        token = os.environ.get("YIBAO_INTERNAL_TOKEN", "")
+        self.headers = {"X-Internal-Token": token} if token else {}
+        self.timeout = aiohttp.ClientTimeout(total=TAKEOVER_TIMEOUT_S)
+
+    async def held(self, sender_id: str) -> bool:
+        """True when an agent holds ``sender_id``; an unreachable app lets the bot answer (logged)."""
+        url = f"{self.app_url}/api/v1/handoff/{quote(sender_id, safe='')}"
+        try:
+            async with aiohttp.ClientSession(timeout=self.timeout) as http, http.get(url, headers=self.headers) as r:
+                r.raise_for_status()
+                return bool((await r.json()).get("taken_over"))
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            log.warning("takeover state unknown for a conversation (%s); the bot answers", type(exc).__name__)
+            return False
+
+    async def store_silently(self, message: UserMessage) -> None:
+        """Append the resident's message to the tracker as a user event, without predicting a reply.
+
+        Rasa needs the event's parse data; the message is parsed (NLU only) so the transcript and
+        the bot's later turns see its intent.
+        """
+        url = f"{self.rasa_url}/conversations/{quote(message.sender_id, safe='')}/tracker/events"
+        async with aiohttp.ClientSession(timeout=self.timeout) as http:
+            try:
+                async with http.post(f"{self.rasa_url}/model/parse", json={"text": message.text}) as r:
+                    r.raise_for_status()
+                    parse_data = await r.json()
+            except (aiohttp.ClientError, TimeoutError, ValueError):
+                parse_data = {"text": message.text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
+                              "entities": []}
+            event = {"event": "user", "text": message.text, "parse_data": parse_data, "timestamp": time.time(),
+                     "input_channel": message.input_channel, "metadata": message.metadata or {}}
+            async with http.post(url, json=event) as r:
+                r.raise_for_status()
 
 
 class RedactingRestInput(RestInput):
@@ -48,10 +101,24 @@ class RedactingRestInput(RestInput):
         """The REST blueprint, answering 413 for oversized and 400 for malformed messages."""
         from sanic import response
 
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(guard_takeover(on_new_message, Takeover()))
 
         @blueprint.exception(MessageTooLong)
         async def too_long(request: Request, exception: MessageTooLong):  # noqa: ANN202
             return response.json({"error": f"message longer than {MAX_MESSAGE_CHARS} characters"}, status=413)
 
         return blueprint
+
+
+def guard_takeover(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], takeover: Takeover
+) -> Callable[[UserMessage], Awaitable[Any]]:
+    """``on_new_message`` that only stores the message while an agent holds the conversation."""
+
+    async def handle(message: UserMessage) -> Any:
+        if message.text and await takeover.held(message.sender_id):
+            await takeover.store_silently(message)
+            return None
+        return await on_new_message(message)
+
+    return handle

@@ -80,3 +80,22 @@ def import_catalog_command(file: Path, progress: bool) -> None:
     from members.importing import import_catalog
 
     _run_import(import_catalog, file, progress)
+
+
+@group.command("outbox")
+@click.option("--phone", "phone_masked", default=None, help="Only messages to this masked number, e.g. 199****0039.")
+@click.option("--limit", default=10, show_default=True, help="How many of the newest messages.")
+def outbox_command(phone_masked: str | None, limit: int) -> None:
+    """Print the newest verification codes of the development SMS outbox (without YIBAO_SMS_URL).
+
+    Each line: time (UTC), masked phone, code. Use it to finish a chat verification as a demo member.
+    """
+    from storage.db import session_scope
+    from verification.sms import code_in, latest_outbox
+
+    with session_scope() as session:
+        messages = latest_outbox(session, phone_masked, limit)
+        lines = [f"{m.created_at:%Y-%m-%d %H:%M:%S}  {m.recipient_masked}  {code_in(m.text) or '-'}" for m in messages]
+    if not lines:
+        raise click.ClickException("the outbox is empty (no code was sent through the development gateway)")
+    click.echo("\n".join(lines))

@@ -59,8 +59,23 @@ class Collection:
 
     def rank(self, query: str, query_vector: np.ndarray | None = None, k: int = 10) -> list[Ranked]:
         """The ``k`` best documents for a normalised ``query`` (and its vector, when dense is on)."""
-        if not self.texts:
+        order, parts = self.candidates(query, query_vector)
+        if order.size == 0:
             return []
+        fused = fuse(parts, self.weights)
+        best = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Ranked(int(order[i]), float(fused[i]), {name: float(values[i]) for name, values in parts.items()})
+            for i in best
+        ]
+
+    def candidates(
+        self, query: str, query_vector: np.ndarray | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Positions proposed by any ranker and every ranker's raw score for each of them (before fusion)."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.texts:
+            return empty, {}
         lexical: dict[str, np.ndarray] = {}
         candidates: set[int] = set()
         for name, index in (("words", self.words), ("chars", self.chars)):
@@ -73,17 +88,12 @@ class Collection:
             _, positions = self.dense.search(query_vector, CANDIDATES_PER_RANKER)
             candidates.update(int(p) for p in positions)
         if not candidates:
-            return []
+            return empty, {}
         order = np.fromiter(sorted(candidates), dtype=np.int64)
         parts = {name: scores[order] for name, scores in lexical.items()}
         if self.vectors is not None and query_vector is not None:
             parts["dense"] = self.vectors[order] @ query_vector.astype(np.float32)
-        fused = fuse(parts, self.weights)
-        best = np.argsort(-fused, kind="stable")[:k]
-        return [
-            Ranked(int(order[i]), float(fused[i]), {name: float(values[i]) for name, values in parts.items()})
-            for i in best
-        ]
+        return order, parts
 
 
 def _top_positions(scores: np.ndarray, k: int) -> list[int]:

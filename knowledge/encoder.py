@@ -79,6 +79,22 @@ class Encoder:
         return self.encode([text], batch_size=1)[0]
 
 
+def encoder_for(kind: str) -> Encoder:
+    """The encoder for a collection ``kind``: the trained model named in fusion.yml (`models:`) when built.
+
+    Falls back to the base model (var/models/roformer-sim-small, or $YIBAO_MODEL_DIR) when the trained
+    folder is absent, e.g. on a machine where `make model` has not installed it yet.
+    """
+    from knowledge.fusion import configured_models
+
+    name = configured_models().get(kind)
+    if name and "YIBAO_MODEL_DIR" not in os.environ:
+        trained = Encoder(REPO_ROOT / "var" / "models" / name)
+        if trained.available:
+            return trained
+    return Encoder()
+
+
 def use_threads(count: int) -> None:
     """Set torch's intra-op threads: 1 for serving single queries, 2 for batch encoding here."""
     import torch

@@ -16,6 +16,8 @@ import yaml
 
 FUSION_FILE = Path(__file__).parent / "fusion.yml"
 RANKERS = ("dense", "words", "chars")
+#: Ways to rank: BM25 over words (the baseline), words + characters, the encoder alone, the fusion.
+MODES = ("bm25", "lexical", "dense", "hybrid")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,13 @@ class Weights:
 def _configured() -> dict[str, Weights]:
     raw = yaml.safe_load(FUSION_FILE.read_text(encoding="utf-8")) or {}
     return {kind: Weights(**values) for kind, values in raw["hybrid"].items()}
+
+
+@lru_cache(maxsize=1)
+def configured_models() -> dict[str, str]:
+    """Trained encoder folder name (under var/models/) per collection kind, from fusion.yml `models:`."""
+    raw = yaml.safe_load(FUSION_FILE.read_text(encoding="utf-8")) or {}
+    return {kind: str(name) for kind, name in (raw.get("models") or {}).items()}
 
 
 def weights_for(kind: str, mode: str = "hybrid") -> Weights:

@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from knowledge.encoder import Encoder
+
+#: Texts encoded between two saves of the cache.
+CHUNK = 2048
 
 
 def _key(text: str) -> str:
@@ -32,14 +36,27 @@ class VectorCache:
             with np.load(self.path) as data:
                 self._vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
+    def has(self, text: str) -> bool:
+        """True when ``text``'s vector is cached."""
+        return _key(text) in self._vectors
+
     def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Vectors of ``texts``, encoding and remembering only the missing ones."""
+        """Vectors of ``texts``, encoding and remembering only the missing ones.
+
+        Missing texts are encoded in chunks and the cache is saved after each, so an interrupted
+        long encoding (27k passages take minutes) resumes where it stopped.
+        """
         missing = sorted({text for text in texts if _key(text) not in self._vectors})
         if missing:
-            fresh = self.encoder.encode(missing, show_progress=show_progress)
-            for text, vector in zip(missing, fresh, strict=True):
-                self._vectors[_key(text)] = vector
-            self.save()
+            progress = tqdm(total=len(missing), desc="encoding", unit="text", disable=not show_progress)
+            for start in range(0, len(missing), CHUNK):
+                chunk = missing[start : start + CHUNK]
+                fresh = self.encoder.encode(chunk)
+                for text, vector in zip(chunk, fresh, strict=True):
+                    self._vectors[_key(text)] = vector
+                self.save()
+                progress.update(len(chunk))
+            progress.close()
         return np.stack([self._vectors[_key(text)] for text in texts]) if texts else np.zeros((0, 0), np.float32)
 
     def save(self) -> None:

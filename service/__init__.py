@@ -15,9 +15,11 @@ from service.settings import Settings
 
 def create_app(settings: Settings | None = None, warm_up: bool = True) -> Flask:
     """Application factory: bind extensions and blueprints to a new Flask app."""
-    from service import api, health
+    from console import init_console
+    from service import api, bind, health, member_api
     from service.database import init_database
     from service.knowledge_service import KnowledgeService
+    from webhook import bp as wechat_bp
 
     settings = settings or Settings()
     app = Flask(__name__)
@@ -31,9 +33,13 @@ def create_app(settings: Settings | None = None, warm_up: bool = True) -> Flask:
     )
     app.json.ensure_ascii = False
     init_database(app, settings)
-    app.extensions["knowledge"] = KnowledgeService(settings)
+    app.extensions["knowledge"] = KnowledgeService(settings, app.extensions["db_sessions"])
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(member_api.bp)
+    app.register_blueprint(bind.bp)
+    app.register_blueprint(wechat_bp)
+    init_console(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202 - Flask handler

@@ -9,7 +9,9 @@ import hmac
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from handoff.takeover import is_taken_over
 from knowledge.answer import answer_question
+from storage.db import session_scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -70,3 +72,10 @@ def search():  # noqa: ANN201 - Flask view
             for hit in hits
         ]
     )
+
+
+@bp.get("/handoff/<path:sender_id>")
+def handoff_state(sender_id: str):  # noqa: ANN201 - Flask view
+    """Whether an agent holds the conversation (the REST channel then stores the message silently)."""
+    with session_scope(current_app.extensions["db_sessions"]) as session:
+        return jsonify({"sender_id": sender_id, "taken_over": is_taken_over(session, sender_id)})

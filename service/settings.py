@@ -31,6 +31,15 @@ class Settings:
     internal_token: str = field(default_factory=lambda: _env("YIBAO_INTERNAL_TOKEN", ""))
     threads: int = field(default_factory=lambda: int(_env("YIBAO_APP_THREADS", "8")))
     migrate_on_start: bool = field(default_factory=lambda: _env("YIBAO_MIGRATE_ON_START", "1") == "1")
+    #: Where verification codes are posted as {"phone", "text"}; empty: the development outbox table.
+    sms_url: str = field(default_factory=lambda: _env("YIBAO_SMS_URL", ""))
+    # Console (agents and knowledge-base staff)
+    kb_check_interval_s: float = field(default_factory=lambda: float(_env("YIBAO_KB_CHECK_INTERVAL_S", "2")))
+    gate_max_drop_points: float = field(default_factory=lambda: float(_env("YIBAO_GATE_MAX_DROP_POINTS", "2")))
+    login_max_failures: int = field(default_factory=lambda: int(_env("YIBAO_LOGIN_MAX_FAILURES", "5")))
+    login_window_s: int = field(default_factory=lambda: int(_env("YIBAO_LOGIN_WINDOW_S", "900")))
+    login_limit_store: str = field(default_factory=lambda: _env("YIBAO_LOGIN_LIMIT_STORE", "db"))
+    secure_cookies_env: str = field(default_factory=lambda: _env("YIBAO_SECURE_COOKIES", ""))
 
     @property
     def rasa_url(self) -> str:
@@ -43,6 +52,18 @@ class Settings:
     @property
     def app_url(self) -> str:
         return _env("YIBAO_APP_URL", f"http://{self.host}:{self.app_port}")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Mark cookies Secure: $YIBAO_SECURE_COOKIES=1/0, else when the app is served over https."""
+        if self.secure_cookies_env:
+            return self.secure_cookies_env == "1"
+        return self.app_url.startswith("https://")
+
+    @property
+    def public_url(self) -> str:
+        """The app's address as residents' phones reach it (links to /bind): $YIBAO_PUBLIC_URL or app_url."""
+        return _env("YIBAO_PUBLIC_URL", self.app_url).rstrip("/")
 
     @property
     def db_url(self) -> str:
