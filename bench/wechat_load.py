@@ -227,7 +227,8 @@ What the stack itself takes: one question at a time, median {result['one_at_a_ti
 REST channel and {result['one_at_a_time']['wechat_p50_ms']} ms through /wechat (signature, parsing, dedupe store, worker
 hand-off); the same residents straight to the REST channel: p50 {rest['p50_ms']} ms, p95 {rest['p95_ms']} ms, p99
 {rest['p99_ms']} ms. Machine load (1-minute load average, 2 cores) before and after the /wechat run:
-{result['load_avg_1min'][0]} and {result['load_avg_1min'][1]}.
+{result['load_avg_1min'][0]} and {result['load_avg_1min'][1]}. The 2 cores are shared with other jobs: p99 moves by a few
+hundred milliseconds from run to run.
 
 Target p99 < 1 s with 20 residents, no duplicate, no reply past 5 s: **{verdict}**.
 Chart: `bench/results/{name}.png`.""",
