@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,3 +29,26 @@ def require_server(name: str, host: str, port: int) -> None:
     if IN_CI:
         pytest.fail(f"{message} (CI=true: the machine must provide it)")
     pytest.skip(message)
+
+
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    from sqlalchemy import create_engine, text
+
+    from storage.db import normalize_url
+
+    require_server("PostgreSQL", "127.0.0.1", 5432)
+    schema = f"test_{secrets.token_hex(4)}"
+    admin = create_engine(normalize_url(POSTGRES_SERVER), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -6,41 +6,23 @@ Skipped when the server is unreachable, except under CI=true, where it must be t
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from members.importing import import_catalog, import_facilities, import_members
 from members.parse import parse
 from members.service import CheckRequest, check_member
 from members.store import member_ref_for
-from storage.db import make_engine, normalize_url, session_scope
+from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
-from tests.conftest import require_server
 
 pytestmark = pytest.mark.postgres
 
-SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 DEMO = Path(__file__).resolve().parents[3] / "members" / "demo"
 AUDIT = {"who": "test", "role": "test"}
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    require_server("PostgreSQL", "127.0.0.1", 5432)
-    schema = f"test_members_{secrets.token_hex(4)}"
-    admin = create_engine(normalize_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_import_and_check_on_postgres(pg_url: str) -> None:
@@ -48,7 +30,7 @@ def test_import_and_check_on_postgres(pg_url: str) -> None:
     engine = make_engine(pg_url)
     try:
         with session_scope(engine) as session:
-            assert session.execute(text("SELECT current_schema()")).scalar().startswith("test_members_")
+            assert session.execute(text("SELECT current_schema()")).scalar().startswith("test_")
             import_facilities(session, DEMO / "facilities.jsonl", **AUDIT)
             import_catalog(session, DEMO / "catalog.jsonl", **AUDIT)
             import_members(session, DEMO / "members.jsonl", **AUDIT)

@@ -5,15 +5,11 @@ Skipped when the server is unreachable, except under CI=true, where it must be t
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from storage.db import make_engine, make_sessionmaker, normalize_url, session_scope
+from storage.db import make_engine, make_sessionmaker, session_scope
 from storage.migrate import upgrade
-from tests.conftest import require_server
 from tests.unit.verification.conftest import ID_NUMBER, KEY, NAME, PHONE_MASKED, Clock, load_demo
 from verification.errors import AttemptsExhausted, CodeMismatch, IdentityMismatch, LinkUsed, NotBound
 from verification.flow import Verifier
@@ -22,22 +18,7 @@ from verification.sms import OutboxGateway, code_in, latest_outbox
 
 pytestmark = pytest.mark.postgres
 
-SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    require_server("PostgreSQL", "127.0.0.1", 5432)
-    schema = f"test_verify_{secrets.token_hex(4)}"
-    admin = create_engine(normalize_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_verification_flow_on_postgres(pg_url: str) -> None:
@@ -74,7 +55,7 @@ def test_verification_flow_on_postgres(pg_url: str) -> None:
             verifier.submit_identity(verifier.new_link_token(identity), "李四", "990101199001011111")
         with pytest.raises(AttemptsExhausted):  # the 6th
             verifier.submit_identity(verifier.new_link_token(identity), NAME, ID_NUMBER)
-        assert session_schema(sessions).startswith("test_verify_")
+        assert session_schema(sessions).startswith("test_")
     finally:
         engine.dispose()
 
