@@ -59,7 +59,7 @@ def test_real_records_are_checked_for_today(demo):
         record = load_record(session, member_ref_for(session, "JY-E-1501"), reason="test", **WHO)
     assert check_date_for(record, TODAY) == date(2012, 7, 12)
     assert check_date_for(dataclasses.replace(record, synthetic=False), TODAY) == TODAY
-    assert check_date_for(dataclasses.replace(record, id_number="420102195203051132"), TODAY) == TODAY
+    assert check_date_for(dataclasses.replace(record, id_number="980102195203051132"), TODAY) == TODAY
     assert check_date_for(dataclasses.replace(record, record_updated_at=None), TODAY) == TODAY
     updated = dataclasses.replace(record, record_updated_at=datetime(2019, 7, 9, 23, 59))
     assert check_date_for(updated, TODAY) == date(2019, 7, 9) + timedelta(days=1)
