@@ -30,7 +30,7 @@ def init_console(app: Flask) -> None:
     # and must not pull in every page.
     from console import audit, auth, conversations, dashboard, kb, lookup, search, unanswered
     from console.accounts import get_user
-    from console.login_limit import DbAttempts, LoginLimiter, MemoryAttempts
+    from console.login_limit import DbAttempts, LoginLimiter, MemoryAttempts, RedisAttempts
     from console.tracker import TrackerReader
     from console.web import transaction, ui
     from handoff.rest import rasa_tracker_sender
@@ -66,7 +66,12 @@ def init_console(app: Flask) -> None:
         with transaction() as session:
             return get_user(session, user_id)
 
-    store = MemoryAttempts() if settings.login_limit_store == "memory" else DbAttempts(app.extensions["db_sessions"])
+    if settings.login_limits == "memory":
+        store = MemoryAttempts()
+    elif settings.login_limits == "redis":
+        store = RedisAttempts.from_url(settings.redis_url, settings.login_window_s)
+    else:
+        store = DbAttempts(app.extensions["db_sessions"])
     app.extensions["login_limiter"] = LoginLimiter(store, settings.login_max_failures, settings.login_window_s,
                                                    app.config["SECRET_KEY"])
     app.extensions["tracker"] = TrackerReader(settings.rasa_tracker_url)

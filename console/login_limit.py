@@ -1,6 +1,7 @@
 """Login rate limiting per user name and address: too many failures in a window lock that pair out.
 
-Attempts are kept in the database by default (all app replicas see them) or in memory (one process).
+Attempts are kept in the database by default (all app replicas see them), in Redis when
+YIBAO_REDIS_URL is set (the scale-out layout), or in memory (one process).
 Only a salted hash of "name|address" is stored.
 """
 
@@ -75,6 +76,34 @@ class MemoryAttempts:
                 self._failures.pop(key, None)
             else:
                 self._failures[key].append(datetime.now(timezone.utc))
+
+
+class RedisAttempts:
+    """Failures as a sorted set per key (score: time) in Redis, expiring after the window."""
+
+    def __init__(self, redis, window_s: int, prefix: str = "yibao:login") -> None:  # noqa: ANN001 - a redis.Redis
+        self.redis, self.window_s, self.prefix = redis, window_s, prefix
+
+    @classmethod
+    def from_url(cls, url: str, window_s: int) -> RedisAttempts:
+        import redis
+
+        return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), window_s)
+
+    def failures_since(self, key: str, since: datetime) -> int:
+        return int(self.redis.zcount(f"{self.prefix}:{key}", since.timestamp(), "+inf"))
+
+    def record(self, key: str, succeeded: bool) -> None:
+        name = f"{self.prefix}:{key}"
+        if succeeded:
+            self.redis.delete(name)
+            return
+        now = datetime.now(timezone.utc).timestamp()
+        with self.redis.pipeline() as pipe:
+            pipe.zadd(name, {f"{now:.6f}": now})
+            pipe.zremrangebyscore(name, "-inf", now - self.window_s)
+            pipe.expire(name, self.window_s)
+            pipe.execute()
 
 
 class LoginLimiter:

@@ -32,6 +32,11 @@ def create_app(settings: Settings | None = None, warm_up: bool = True) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.ensure_ascii = False
+    if settings.trusted_proxies:  # behind nginx (the cluster): the resident's address, scheme and host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     init_database(app, settings)
     app.extensions["knowledge"] = KnowledgeService(settings, app.extensions["db_sessions"])
     app.register_blueprint(health.bp)

@@ -38,8 +38,14 @@ class Settings:
     gate_max_drop_points: float = field(default_factory=lambda: float(_env("YIBAO_GATE_MAX_DROP_POINTS", "2")))
     login_max_failures: int = field(default_factory=lambda: int(_env("YIBAO_LOGIN_MAX_FAILURES", "5")))
     login_window_s: int = field(default_factory=lambda: int(_env("YIBAO_LOGIN_WINDOW_S", "900")))
-    login_limit_store: str = field(default_factory=lambda: _env("YIBAO_LOGIN_LIMIT_STORE", "db"))
+    #: db, memory or redis; empty: redis when YIBAO_REDIS_URL is set, else db (see ``login_limits``).
+    login_limit_store: str = field(default_factory=lambda: _env("YIBAO_LOGIN_LIMIT_STORE", ""))
     secure_cookies_env: str = field(default_factory=lambda: _env("YIBAO_SECURE_COOKIES", ""))
+    # Scale-out: with DATABASE_URL on PostgreSQL and YIBAO_REDIS_URL set, every store is shared (README, Cluster).
+    #: Redis for the short-lived shared state: Rasa's lock store, WeChat dedupe and token, login limits.
+    redis_url: str = field(default_factory=lambda: _env("YIBAO_REDIS_URL", ""))
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (nginx: 1).
+    trusted_proxies: int = field(default_factory=lambda: int(_env("YIBAO_TRUSTED_PROXIES", "0")))
 
     @property
     def rasa_url(self) -> str:
@@ -72,8 +78,18 @@ class Settings:
 
     @property
     def rasa_tracker_url(self) -> str:
-        """Rasa's SQL tracker store: $YIBAO_TRACKER_URL, or a SQLite file under var/."""
-        return self.tracker_url or f"sqlite:///{self.var_dir / 'rasa_tracker.db'}"
+        """Rasa's SQL tracker store: $YIBAO_TRACKER_URL; else the app's database when it is a server
+        (PostgreSQL: Rasa owns its ``events`` table there); else a SQLite file under var/."""
+        if self.tracker_url:
+            return self.tracker_url
+        if self.database_url and not self.database_url.startswith("sqlite"):
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'rasa_tracker.db'}"
+
+    @property
+    def login_limits(self) -> str:
+        """Where failed logins are counted: $YIBAO_LOGIN_LIMIT_STORE if set, else Redis when configured."""
+        return self.login_limit_store or ("redis" if self.redis_url else "db")
 
     @property
     def index_dir(self) -> Path:

@@ -14,6 +14,10 @@ from pathlib import Path
 from service.settings import REPO_ROOT, Settings
 
 RASA_PYTHON = REPO_ROOT / ".venv-rasa" / "bin" / "python"
+#: Rasa's endpoints with a Redis lock store, used whenever YIBAO_REDIS_URL is set (several Rasa replicas).
+SHARED_ENDPOINTS = REPO_ROOT / "deploy" / "endpoints.cluster.yml"
+#: How long (s) a conversation's lock outlives a Rasa replica that died holding it (Rasa's default: 60).
+LOCK_LIFETIME_S = 15
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ def _model_path() -> Path:
 
 def shared_env(settings: Settings) -> dict[str, str]:
     """Environment every process needs to find the others and its data."""
-    tracker = settings.rasa_tracker_url
+    # Rasa's SQLAlchemy 1.4 speaks to PostgreSQL through psycopg2, the plain postgresql:// URL.
+    tracker = settings.rasa_tracker_url.replace("postgresql+psycopg://", "postgresql://")
     return {
         "PYTHONPATH": str(REPO_ROOT),
         "YIBAO_VAR_DIR": str(settings.var_dir),
@@ -47,7 +52,27 @@ def shared_env(settings: Settings) -> dict[str, str]:
         "TF_ENABLE_ONEDNN_OPTS": "0",
         "HF_HUB_OFFLINE": "1",
         "RASA_TELEMETRY_ENABLED": "false",  # no reports to outside servers
+        **(lock_store_env(settings.redis_url) if settings.redis_url else {}),
     }
+
+
+def lock_store_env(redis_url: str) -> dict[str, str]:
+    """The variables deploy/endpoints.cluster.yml reads: Rasa's RedisLockStore on ``redis_url``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(redis_url)
+    return {
+        "YIBAO_LOCK_REDIS_HOST": parts.hostname or "127.0.0.1",
+        "YIBAO_LOCK_REDIS_PORT": str(parts.port or 6379),
+        "YIBAO_LOCK_REDIS_DB": parts.path.strip("/") or "0",
+        "YIBAO_LOCK_KEY_PREFIX": "yibao",
+        "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S),
+    }
+
+
+def endpoints_file(settings: Settings) -> str:
+    """Rasa's endpoints: with Redis configured the shared lock store's, else the embedded default."""
+    return str(SHARED_ENDPOINTS) if settings.redis_url else "endpoints.yml"
 
 
 def processes(settings: Settings, model: Path | None = None) -> list[Process]:
@@ -58,7 +83,7 @@ def processes(settings: Settings, model: Path | None = None) -> list[Process]:
         Process(
             "rasa",
             [str(RASA_PYTHON), "-m", "rasa", "run", "--enable-api", "--interface", settings.host,
-             "--port", str(settings.rasa_port), "--model", str(model), "--endpoints", "endpoints.yml",
+             "--port", str(settings.rasa_port), "--model", str(model), "--endpoints", endpoints_file(settings),
              "--credentials", "credentials.yml"],
             env,
         ),
