@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.app_client import AppClient, AppUnavailable
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 #: The intent of "我是青岛的": answer the previous question again for that region.
 REGION_INTENT = "inform_region"
 ACTION_NAME = "action_answer_policy"
+#: The entry of the last answer, for the resident's 有帮助 / 没帮助 (actions/feedback.py).
+ANSWERED_ENTRY = "answered_entry"
 
 
 def previous_question(tracker: Tracker) -> str | None:
@@ -64,7 +67,7 @@ class ActionAnswerPolicy(Action):
             return []
         if not result.get("answered"):
             dispatcher.utter_message(response="utter_kb_not_sure")
-            return []
+            return [SlotSet(ANSWERED_ENTRY, None)]
         dispatcher.utter_message(
             response="utter_kb_answer", answer=result["answer"], title=result["title"], citation=result["citation"]
         )
@@ -74,4 +77,5 @@ class ActionAnswerPolicy(Action):
         if related:
             buttons = [{"title": item["question"], "payload": item["question"]} for item in related]
             dispatcher.utter_message(response="utter_kb_related", buttons=buttons)
-        return []
+        dispatcher.utter_message(response="utter_ask_feedback")
+        return [SlotSet(ANSWERED_ENTRY, result["entry_id"])]

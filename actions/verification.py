@@ -25,8 +25,9 @@ LINK_EXPIRES_AT = "verification_link_expires_at"
 #: Intents after which a fresh link is sent even when an earlier one is still valid.
 LINK_INTENTS = ("chronic_card_failure", "request_verification")
 #: Messages the waiting verification form leaves to their own rules even when the chat is bound by
-#: now: "解除绑定" right after verifying must unbind, not start a check.
-NOT_FOR_THE_FORM = ("unbind_identity", "deny", "human_handoff", "safety_injection", "check_for_family")
+#: now: "解除绑定" right after verifying must unbind, not start a check; "没帮助" rates the answer.
+NOT_FOR_THE_FORM = ("unbind_identity", "deny", "human_handoff", "safety_injection", "check_for_family",
+                    "feedback_helpful", "feedback_unhelpful")
 #: The channel of a REST message that does not name one.
 DEFAULT_CHANNEL = "rest"
 

@@ -1,4 +1,4 @@
-"""Internal JSON API the Rasa actions call: answers from the knowledge base.
+"""Internal JSON API the Rasa actions call: answers from the knowledge base, residents' ratings of them.
 
 Bound to loopback; when YIBAO_INTERNAL_TOKEN is set every call must carry it in X-Internal-Token.
 """
@@ -11,11 +11,13 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from handoff.takeover import is_taken_over
 from knowledge.answer import answer_question
+from knowledge.feedback import record_feedback
 from storage.db import session_scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_QUESTION_CHARS = 2000
+MAX_ENTRY_ID_CHARS = 80
 
 
 @bp.before_request
@@ -46,6 +48,21 @@ def answer():  # noqa: ANN201 - Flask view
     if not result.answered:
         current_app.extensions["unanswered"].record(text, result.confidence, body.get("intent"), body.get("sender"))
     return jsonify(result.to_dict())
+
+
+@bp.post("/feedback")
+def feedback():  # noqa: ANN201 - Flask view
+    """A resident's rating of an answer: {text, entry_id, helpful, sender?} → 201 {recorded}."""
+    text, body = _question_from_request()
+    entry_id, helpful = body.get("entry_id"), body.get("helpful")
+    if not isinstance(entry_id, str) or not entry_id.strip() or len(entry_id) > MAX_ENTRY_ID_CHARS:
+        abort(400, f"entry_id must be a non-empty string of at most {MAX_ENTRY_ID_CHARS} characters")
+    if not isinstance(helpful, bool):
+        abort(400, "helpful must be true or false")
+    sender = body.get("sender") if isinstance(body.get("sender"), str) else None
+    with session_scope(current_app.extensions["db_sessions"]) as session:
+        record_feedback(session, text, entry_id, helpful, sender, current_app.config["SECRET_KEY"])
+    return jsonify({"recorded": True}), 201
 
 
 @bp.get("/search")

@@ -19,8 +19,9 @@ from sqlalchemy.pool import StaticPool
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules that define models on :class:`Base`; imported before migrations compare or create tables.
-MODEL_MODULES = ("storage.audit", "members.models", "knowledge.unanswered", "handoff.models", "storage.kv",
-                 "verification.models", "knowledge.store.models", "console.accounts", "console.login_limit")
+MODEL_MODULES = ("storage.audit", "members.models", "knowledge.unanswered", "knowledge.feedback", "handoff.models",
+                 "storage.kv", "verification.models", "knowledge.store.models", "console.accounts",
+                 "console.login_limit")
 
 #: Constraint names fixed by convention, so SQLite batch migrations can refer to them.
 NAMING_CONVENTION = {

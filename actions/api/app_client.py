@@ -40,6 +40,10 @@ class AppClient:
         """The knowledge base's answer to a resident's question."""
         return self._post("/api/v1/answer", {"text": text, "sender": sender, "region": region, "intent": intent})
 
+    def record_feedback(self, text: str, entry_id: str, helpful: bool, sender: str) -> None:
+        """The resident's verdict on the answer ``entry_id`` gave to the question ``text``."""
+        self._post("/api/v1/feedback", {"text": text, "entry_id": entry_id, "helpful": helpful, "sender": sender})
+
     # A resident's own record (service/member_api.py): the chat identity is sender + channel.
     def verification_link(self, sender: str, channel: str) -> dict[str, Any]:
         """A one-time link to the verification page for this chat: {url, expires_in_s}."""

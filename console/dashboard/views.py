@@ -1,13 +1,17 @@
-"""GET /console/dashboard and its charts (/console/dashboard/<name>.png) from the tracker store."""
+"""GET /console/dashboard and its charts (/console/dashboard/<name>.png) from the tracker store,
+with the residents' ratings of answers (有帮助 / 没帮助) from the app's database."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from flask import abort, current_app, render_template, request
 from werkzeug.wrappers import Response
 
 from console.dashboard.charts import CHARTS
 from console.tracker import Figures, TrackerUnavailable
-from console.web import console_blueprint
+from console.web import console_blueprint, transaction
+from knowledge.feedback import feedback_summary
 
 bp = console_blueprint("dashboard", __name__, url_prefix="/console/dashboard", roles=("editor", "admin"))
 
@@ -37,8 +41,10 @@ def index() -> str:
         summary = {"messages": total, "conversations": figures.conversations,
                    "fallback": fallbacks / total if total else 0.0,
                    "handoff": figures.handed_off / figures.conversations if figures.conversations else 0.0}
+    with transaction() as db:
+        ratings = feedback_summary(db, since=datetime.now(timezone.utc) - timedelta(days=days))
     return render_template("dashboard/index.html", days=days, periods=PERIODS, figures=figures, summary=summary,
-                           error=error, charts=list(CHARTS))
+                           error=error, charts=list(CHARTS), ratings=ratings)
 
 
 @bp.get("/<name>.png")

@@ -1,5 +1,7 @@
+import pytest
 from sqlalchemy import select
 
+from knowledge.feedback import AnswerFeedback
 from knowledge.unanswered import UnansweredQuestion
 from storage.db import session_scope
 
@@ -52,3 +54,35 @@ def test_healthz_is_503_while_rasa_is_down(client):
     assert body["components"]["rasa"]["ok"] is False
     assert body["components"]["index"]["ok"] is True
     assert body["components"]["database"]["ok"] is True
+
+
+def test_a_rating_is_recorded_with_the_entry_and_without_identity(app, client, auth):
+    response = client.post("/api/v1/feedback", headers=auth, json={
+        "text": "我身份证990101199001011132 起付线是多少", "entry_id": "deductible_cap-01", "helpful": False,
+        "sender": "wx-openid-9"})
+    assert response.status_code == 201 and response.get_json() == {"recorded": True}
+    assert client.post("/api/v1/feedback", headers=auth, json={
+        "text": "起付线是多少", "entry_id": "deductible_cap-01", "helpful": True}).status_code == 201
+    with session_scope(app.extensions["db_sessions"]) as session:
+        rows = session.scalars(select(AnswerFeedback).order_by(AnswerFeedback.id)).all()
+    down, up = rows[-2:]
+    assert (down.entry_id, down.helpful, up.helpful) == ("deductible_cap-01", False, True)
+    assert "990101199001011132" not in down.text and "起付线" in down.text
+    assert down.sender_hash and down.sender_hash != "wx-openid-9" and up.sender_hash is None
+
+
+@pytest.mark.parametrize("body", [
+    {"entry_id": "x-01", "helpful": False},
+    {"text": "起付线", "helpful": False},
+    {"text": "起付线", "entry_id": "", "helpful": False},
+    {"text": "起付线", "entry_id": "x" * 81, "helpful": False},
+    {"text": "起付线", "entry_id": "x-01"},
+    {"text": "起付线", "entry_id": "x-01", "helpful": "no"},
+])
+def test_bad_ratings_are_refused(client, auth, body):
+    assert client.post("/api/v1/feedback", json=body, headers=auth).status_code == 400
+
+
+def test_ratings_need_the_internal_token(client):
+    body = {"text": "起付线", "entry_id": "x-01", "helpful": False}
+    assert client.post("/api/v1/feedback", json=body).status_code == 403
