@@ -267,6 +267,22 @@ def test_an_agent_takes_a_conversation_over_and_hands_it_back(open_page, users, 
     assert stack.send(resident, "起付线是什么意思") != []  # the bot answers again
 
 
+def test_a_thumbs_down_in_the_chat_shows_on_the_unanswered_page(open_page, users, stack):
+    resident, question = f"resident-{uuid.uuid4().hex[:8]}", "职工医保个人账户的钱能给家人用吗"
+    answer = stack.send(resident, question)
+    assert "依据：《" in "".join(m.get("text", "") for m in answer)
+    stack.send(resident, "/feedback_unhelpful")  # the 没帮助 button under the answer
+    page = open_page(users.editor, users.password)
+    page.goto("/console/unanswered")
+    page.click("#periods >> text=差评")
+    row = page.locator("#groups tr.group", has_text=question)
+    assert "差评" in row.inner_text()
+    assert row.locator(".entries a").count() == 1  # the entry the resident was given
+    shot(page, "unanswered-thumbs-down")
+    row.locator("text=据此新建条目").click()
+    assert question in page.input_value("textarea[name=questions]")
+
+
 def test_main_pages_render_for_their_roles(open_page, users):
     admin = open_page(users.admin, users.password)
     admin.goto("/console/dashboard")
