@@ -26,15 +26,11 @@ NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """An engine on a database migrated to the newest revision: a SQLite file, or a PostgreSQL schema."""
     url = f"sqlite:///{tmp_path / 'test.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     upgrade(url)
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+    engine = make_engine(url)
     yield engine
     engine.dispose()
 
@@ -82,16 +78,14 @@ def test_groups_join_low_confidence_and_thumbs_down_questions(engine) -> None:
     assert {g.text for g in low_only} == {"宠物看病能报销吗", "医保卡丢了在外地怎么补办"}
 
 
-def test_migration_0007_goes_down_and_up_again(db_url: str) -> None:
-    config = alembic_config(db_url)
+def test_migration_0007_goes_down_and_up_again(engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    config = alembic_config(url)
     command.downgrade(config, "0006")
-    engine = make_engine(db_url)
-    try:
-        assert "answer_feedback" not in inspect(engine).get_table_names()
-        assert "unanswered_questions" in inspect(engine).get_table_names()
-    finally:
-        engine.dispose()
-    upgrade(db_url)
+    tables = inspect(engine).get_table_names()
+    assert "answer_feedback" not in tables and "unanswered_questions" in tables
+    upgrade(url)
+    assert "answer_feedback" in inspect(engine).get_table_names()
     command.check(config)
 
 
