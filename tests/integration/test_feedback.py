@@ -14,10 +14,13 @@ from console.accounts import create_user
 from knowledge.feedback import AnswerFeedback
 from knowledge.unanswered import sender_digest
 from storage.db import make_engine, make_sessionmaker, session_scope
+from tests.fakes.wechat_push import text_xml
+from tests.integration.wechat import WeChatClientSide
 
 pytestmark = pytest.mark.integration
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_UNHELPFUL_CHOICE = re.compile(r"回复(\d+)：没帮助")
 HELPFUL, UNHELPFUL = "/feedback_helpful", "/feedback_unhelpful"
 
 
@@ -114,3 +117,17 @@ def test_no_answer_no_rating(stack, sessions):
     stack.send(user, "帮我推荐一只明天会涨的股票")
     assert "抱歉" in texts(stack.send(user, "没用"))
     assert ratings_of(stack, sessions, user) == []
+
+
+def test_on_wechat_the_numbered_choice_rates_the_answer(stack, wechat, sessions):
+    wx, user = WeChatClientSide(stack.settings.app_url, wechat.push), f"oFeedback{uuid.uuid4().hex[:16]}"
+
+    def turn(text: str, sent_before: int) -> str:
+        """The passive reply, or the customer-service message when the bot took longer than the budget."""
+        return wx.reply(text_xml(user, text)) or wechat.platform.wait_for(user, sent_before + 1, timeout=20)[-1]
+
+    answer = turn("医保断缴了怎么补", 0)
+    choice = _UNHELPFUL_CHOICE.search(answer)
+    assert choice, answer
+    assert "抱歉" in turn(choice.group(1), len(wechat.platform.messages_to(user)))
+    assert [row.helpful for row in ratings_of(stack, sessions, user)] == [False]
