@@ -56,7 +56,7 @@ class ActionAnswerPolicy(Action):
             text = previous_question(tracker)
             if text is None:
                 dispatcher.utter_message(response="utter_region_noted", region=tracker.get_slot("region"))
-                return []
+                return [SlotSet(ANSWERED_ENTRY, None)]
         try:
             result = await asyncio.to_thread(
                 self.client.answer, text, tracker.sender_id, tracker.get_slot("region"), intent
@@ -64,7 +64,7 @@ class ActionAnswerPolicy(Action):
         except AppUnavailable as exc:
             log.warning("knowledge API unavailable: %s", exc)
             dispatcher.utter_message(response="utter_service_unavailable")
-            return []
+            return [SlotSet(ANSWERED_ENTRY, None)]
         if not result.get("answered"):
             dispatcher.utter_message(response="utter_kb_not_sure")
             return [SlotSet(ANSWERED_ENTRY, None)]

@@ -84,6 +84,15 @@ def test_thumbs_down_button_is_recorded_and_shown_on_the_unanswered_page(stack, 
     assert "差评" in group and f'href="/console/kb/{entry_id}"' in group and "据此新建条目" in group
 
 
+def test_the_card_answer_can_be_rated_while_the_verification_link_waits(stack, sessions):
+    user = sender()
+    first = stack.send(user, "我的慢病卡刷不了")
+    assert UNHELPFUL in payloads(first) and "/bind?t=" in texts(first)
+    assert "抱歉" in texts(stack.send(user, UNHELPFUL))
+    [row] = ratings_of(stack, sessions, user)
+    assert row.entry_id.startswith("chronic_card_failure") and row.helpful is False
+
+
 def test_typed_complaints_right_after_an_answer_are_thumbs_down(stack, sessions):
     for complaint in ("答非所问", "不对", "这个回答没用"):
         user = sender()
