@@ -9,10 +9,11 @@ RASA_VENV := .venv-rasa
 EMBED_MODEL := var/models/roformer-sim-small/manifest.json
 PYTEST_ARGS ?=
 
-.PHONY: help setup run chat test lint bench clean-models db bot-model model browser
+.PHONY: help setup run run-cluster chat test lint bench bench-cluster clean-models db bot-model model browser nginx
 
 help:
 	@echo "make run    set up what is missing, then start Rasa, actions and the app (Ctrl-C stops)"
+	@echo "make run-cluster  two replicas of each behind nginx on 127.0.0.1:8080, PostgreSQL and Redis"
 	@echo "make test   set up, then run every test"
 	@echo "make chat   chat with the running assistant in this terminal"
 	@echo "make bench  run the benchmarks (results in BENCHMARKS.md)"
@@ -48,18 +49,31 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed model bot-model db
 run: setup
 	$(VENV)/bin/python -m service.stack
 
+# The scale-out layout on one machine (README, Cluster): local PostgreSQL and Redis, nginx in front.
+run-cluster: setup nginx
+	$(VENV)/bin/python -m deploy.cluster
+
 chat: $(VENV)/.installed
 	$(VENV)/bin/python -m service.chat
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: setup lint browser
+test: setup lint browser nginx
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium for the console's browser tests (never `playwright install`), with a CJK font for screenshots.
 browser:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-wqy-zenhei)
 
-bench: setup
+# Debian's nginx, the cluster's load balancer; its own service is not started (RUNLEVEL=1): the cluster runs it.
+nginx:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || (apt-get update && RUNLEVEL=1 apt-get install -y nginx)
+
+bench: setup bench-cluster
 	$(VENV)/bin/python -m bench.run_all
+
+# Load and faults against the cluster (about 8 minutes; PostgreSQL and Redis are restarted on the way).
+bench-cluster: setup nginx
+	$(VENV)/bin/python -m bench.cluster_load
+	$(VENV)/bin/python -m bench.cluster_faults

@@ -1,8 +1,8 @@
 """`make run-cluster`: prepare the shared engines, then run every replica and nginx under one supervisor.
 
 Prepares what the replicas share, once, before any starts: the PostgreSQL database (created when
-missing) and its schema, the demo members, the first admin, the Flask secret key and the internal
-API's token (var/cluster/), and nginx's configuration. Then two replicas each of Rasa, the action
+missing) and its schema, the demo members, the first admin, the knowledge base's seed, the Flask
+secret key and the internal API's token (var/cluster/), and nginx's configuration. Then two replicas each of Rasa, the action
 server and the app, and nginx on 127.0.0.1:8080, run until Ctrl-C; a replica that dies is restarted.
 """
 
@@ -65,6 +65,20 @@ def prepare(layout: ClusterLayout, demo: bool = True) -> None:
     steps = [[yibao, "db", "demo"] if demo else [yibao, "db", "upgrade"], [yibao, "users", "ensure-admin"]]
     for step in steps:
         subprocess.run(step, cwd=REPO_ROOT, env=env, check=True)
+    seed_knowledge_base(layout.database_url)
+
+
+def seed_knowledge_base(url: str) -> None:
+    """Seed the knowledge base from knowledge/entries once, here: replicas seeding at once would collide."""
+    from knowledge.store.repository import seed_from_files
+    from storage.db import make_engine, session_scope
+
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            seed_from_files(session)
+    finally:
+        engine.dispose()
 
 
 def all_processes(layout: ClusterLayout, model: Path | None = None) -> list[Process]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
+from bot.training import model_path
 from deploy.cluster import all_processes, prepare
 from deploy.layout import ClusterLayout
 from deploy.supervisor import Supervisor
@@ -112,14 +113,18 @@ def forget_redis_keys(url: str = REDIS_TEST_URL) -> None:
 
 
 @contextmanager
-def running_cluster(var_dir: Path, replicas: int = 2, extra_env: dict | None = None) -> Iterator[RunningCluster]:
+def running_cluster(var_dir: Path, replicas: int = 2, extra_env: dict | None = None,
+                    model: Path | None = None) -> Iterator[RunningCluster]:
     """The whole cluster, healthy; stopped and its database dropped on exit."""
+    model = model or model_path()
+    if not model.exists():
+        raise RuntimeError(f"no Rasa model at {model}; run `make bot-model` (make test does)")
     with fresh_database() as database_url:
         layout = cluster_layout(var_dir, database_url, replicas, extra_env)
         prepare(layout)
         log_path = var_dir / "cluster.log"
         with open(log_path, "w", encoding="utf-8") as out:
-            supervisor = Supervisor(all_processes(layout), REPO_ROOT, var_dir / "pids", out=out)
+            supervisor = Supervisor(all_processes(layout, model), REPO_ROOT, var_dir / "pids", out=out)
             runner = threading.Thread(target=supervisor.run, name="cluster-supervisor", daemon=True)
             runner.start()
             try:
