@@ -23,7 +23,9 @@ MAX_ENTRY_ID_CHARS = 80
 @bp.before_request
 def check_token() -> None:
     expected = current_app.config["SETTINGS"].internal_token
-    if expected and not hmac.compare_digest(request.headers.get("X-Internal-Token", ""), expected):
+    given = request.headers.get("X-Internal-Token", "")
+    # As bytes: compare_digest refuses str with non-ASCII characters, which any client can send.
+    if expected and not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode()):
         abort(403, "missing or wrong internal token")
 
 
@@ -39,14 +41,20 @@ def _question_from_request() -> tuple[str, dict]:
     return text, body
 
 
+def _optional_text(body: dict, name: str) -> str | None:
+    """An optional string field of ``body``; any other type counts as absent."""
+    value = body.get(name)
+    return value if isinstance(value, str) else None
+
+
 @bp.post("/answer")
 def answer():  # noqa: ANN201 - Flask view
     """Best answer for a resident's question: {text, sender?, region?, intent?} → Answer."""
     text, body = _question_from_request()
-    region = body.get("region") if isinstance(body.get("region"), str) else None
-    result = answer_question(current_app.extensions["knowledge"].search, text, region=region)
+    result = answer_question(current_app.extensions["knowledge"].search, text, region=_optional_text(body, "region"))
     if not result.answered:
-        current_app.extensions["unanswered"].record(text, result.confidence, body.get("intent"), body.get("sender"))
+        current_app.extensions["unanswered"].record(text, result.confidence, _optional_text(body, "intent"),
+                                                    _optional_text(body, "sender"))
     return jsonify(result.to_dict())
 
 
@@ -59,7 +67,7 @@ def feedback():  # noqa: ANN201 - Flask view
         abort(400, f"entry_id must be a non-empty string of at most {MAX_ENTRY_ID_CHARS} characters")
     if not isinstance(helpful, bool):
         abort(400, "helpful must be true or false")
-    sender = body.get("sender") if isinstance(body.get("sender"), str) else None
+    sender = _optional_text(body, "sender")
     with session_scope(current_app.extensions["db_sessions"]) as session:
         record_feedback(session, text, entry_id, helpful, sender, current_app.config["SECRET_KEY"])
     return jsonify({"recorded": True}), 201
