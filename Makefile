@@ -34,7 +34,10 @@ $(RASA_VENV)/.installed: requirements/rasa.txt
 $(EMBED_MODEL): $(VENV)/.installed knowledge/embedding_model.py
 	$(VENV)/bin/python -m knowledge.embedding_model
 
+# Then the trained retrieval encoder from its committed float16 weights (knowledge/weights/); a no-op
+# when var/models/<name>/manifest.json already equals the committed manifest.
 model: $(EMBED_MODEL)
+	$(VENV)/bin/python -m knowledge.retrieval_model install
 
 bot-model: $(RASA_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/python -m bot.training

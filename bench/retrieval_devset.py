@@ -4,19 +4,24 @@ Answerable questions (expected ids) give hit@k; unanswerable ones (expected []) 
 not-sure reply, i.e. a confidence below `search.threshold` of knowledge/fusion.yml. `--write` puts
 the calibrated threshold (knowledge.devset.calibrate, with the sanity questions below) into the file.
 
-Usage: python -m bench.retrieval_devset [--write]
+`--compare DIR` (repeatable) also runs the dev set with the encoder in DIR (the base model, or the
+float32 folder training wrote against the float16 weights installed from knowledge/weights/) and
+reports its scores, how many top answers differ and the cosine drift of the questions' vectors.
+
+Usage: python -m bench.retrieval_devset [--write] [--compare DIR ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 import numpy as np
 
 from bench.report import RESULTS_DIR, save_json, update_section
 from knowledge import devset
-from knowledge.encoder import encoder_for
+from knowledge.encoder import Encoder
 from knowledge.entries import load_entries
 from knowledge.evaluate import VECTOR_CACHE_DIR
 from knowledge.fusion import FUSION_FILE
@@ -28,9 +33,9 @@ MUST_REFUSE = ("明天天气怎么样",)
 MUST_ANSWER = ("我的慢病卡刷不了怎么办", "去外省住院怎么报销", "慢病卡在药店刷不出来")
 
 
-def production_search() -> KnowledgeSearch:
-    """KnowledgeSearch over the entry files with the production encoder and a vector cache."""
-    encoder = encoder_for("questions")
+def production_search(model: Path | None = None) -> KnowledgeSearch:
+    """KnowledgeSearch over the entry files with the production encoder (or ``model``) and a vector cache."""
+    encoder = Encoder(model)
     cache = VectorCache(VECTOR_CACHE_DIR / "knowledge_base", encoder) if encoder.available else None
     return KnowledgeSearch(load_entries(), encoder, cache)
 
@@ -38,6 +43,23 @@ def production_search() -> KnowledgeSearch:
 def confidence(search: KnowledgeSearch, question: str) -> float:
     hits = search.search(question, k=1)
     return hits[0].confidence if hits else 0.0
+
+
+def compare(search: KnowledgeSearch, outcomes: list[devset.Outcome], other_dir: Path, threshold: float) -> dict:
+    """The dev set with another encoder folder: scores, changed top answers, cosine drift of the questions."""
+    other = production_search(other_dir)
+    other_outcomes = devset.run(other, devset.load_devset())
+    questions = [o.item.question for o in outcomes]
+    drift = 1.0 - np.sum(search.encoder.encode(questions) * other.encoder.encode(questions), axis=1)
+    return {
+        "model_dir": str(other_dir),
+        **devset.scores(other_outcomes, threshold),
+        "top1_changed": sum(a.top[:1] != b.top[:1] for a, b in zip(outcomes, other_outcomes, strict=True)),
+        "max_confidence_change": round(max(abs(a.confidence - b.confidence)
+                                           for a, b in zip(outcomes, other_outcomes, strict=True)), 5),
+        "max_cosine_drift": float(drift.max()),
+        "mean_cosine_drift": float(drift.mean()),
+    }
 
 
 def write_threshold(value: float) -> None:
@@ -74,6 +96,8 @@ def chart(outcomes: list[devset.Outcome], threshold: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the calibrated threshold into fusion.yml")
+    parser.add_argument("--compare", type=Path, action="append", default=[],
+                        help="also run the dev set with the encoder folder DIR (repeatable)")
     args = parser.parse_args()
     search = production_search()
     outcomes = devset.run(search, devset.load_devset())
@@ -88,10 +112,17 @@ def main() -> None:
     model = search.encoder.path.name if search.encoder is not None else "none (lexical)"
     payload = {"model": model, "threshold": threshold, "calibrated": calibrated, **result,
                "sanity": {**dict(zip(MUST_REFUSE, refuse, strict=True)), **dict(zip(MUST_ANSWER, answer, strict=True))}}
+    payload["compared"] = [compare(search, outcomes, folder, threshold) for folder in args.compare]
     save_json("retrieval_devset", payload)
     chart(outcomes, threshold)
     print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in payload.items()})
     sanity = "; ".join(f"{q} {c:.3f}" for q, c in payload["sanity"].items())
+    compared = "".join(
+        f"\n\nSame dev set and threshold with the encoder in `{c['model_dir']}`: hit@1 {c['hit@1']:.3f}, "
+        f"hit@3 {c['hit@3']:.3f}, false answers {c['false_answer_rate']:.3f}; top answer changed for "
+        f"{c['top1_changed']} of {len(outcomes)} questions; largest confidence change {c['max_confidence_change']:.5f}; "
+        f"cosine drift of the questions' vectors max {c['max_cosine_drift']:.2e}, mean {c['mean_cosine_drift']:.2e}."
+        for c in payload["compared"])
     update_section("retrieval_devset", f"""## Dev set: the production search on the team's questions (issue 3)
 
 `python -m bench.retrieval_devset`: knowledge/devset/*.yml through `KnowledgeSearch` (model `{model}`).
@@ -103,7 +134,7 @@ def main() -> None:
 
 The threshold is calibrated on this dev set (balanced accuracy between answerable and unanswerable
 questions, with sanity questions that must or must not get the not-sure reply); their confidences:
-{sanity}. Chart of the confidences: `bench/results/retrieval_devset.png`.""")
+{sanity}. Chart of the confidences: `bench/results/retrieval_devset.png`.{compared}""")
 
 
 if __name__ == "__main__":

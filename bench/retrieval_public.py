@@ -6,13 +6,23 @@ bench/results/retrieval_public.{json,png} and the `retrieval_public` section of 
 Target (issue 3): hybrid MRR@10 / bm25 MRR@10 on test ≥ 2.0 AFQMC, 1.5 CHIP2019, 1.5 InsuranceQA-zh,
 1.3 med-dialogue, and never below 1.0. Skips cleanly when ../shared/benchmarks is absent.
 
-Usage: python -m bench.retrieval_public [--sets a,b] [--base]   (--base adds the untrained encoder)
+`--time-cli` instead times `yibao kb eval --mode all` on the largest set (InsuranceQA-zh, 27,413
+passages) as a subprocess (target: within 15 minutes); run it first, before anything has cached that
+set's vectors for the model, so the time includes encoding every passage. Section `retrieval_kb_eval`.
+
+Usage: python -m bench.retrieval_public [--sets a,b] [--base] | --time-cli
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from bench.report import RESULTS_DIR, save_json, update_section
 from bench.retrieval_tune import TRAINED_ON_VALID, tuning_queries
@@ -22,6 +32,8 @@ from knowledge.encoder import DEFAULT_MODEL_DIR, Encoder
 from knowledge.evaluate import MODES, Evaluation, cache_dir_for
 
 TARGETS = {"insuranceqa_zh": 1.5, "chip2019_med_qq": 1.5, "afqmc_fin_qq": 2.0, "med_dialogue_im": 1.3}
+#: The largest public set: `yibao kb eval` on it must finish within this many seconds (issue 3).
+CLI_SET, CLI_LIMIT_S = "insuranceqa_zh", 15 * 60
 PUBLISHED_BM25 = {"insuranceqa_zh": 0.208, "chip2019_med_qq": 0.208, "afqmc_fin_qq": 0.157, "med_dialogue_im": 0.174}
 
 
@@ -54,6 +66,46 @@ def measure_set(set_name: str, base: bool) -> dict:
     return out
 
 
+def time_cli_eval(set_name: str = CLI_SET) -> dict:
+    """Run `yibao kb eval --mode all --json` on a set's test queries; wall time and what it encoded."""
+    folder = beir.benchmarks_dir() / set_name
+    command = [str(Path(sys.executable).parent / "yibao"), "kb", "eval", "--corpus", str(folder / "corpus.jsonl"),
+               "--queries", str(folder / "queries.jsonl"), "--mode", "all", "--json"]
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    encoded = re.search(r"encoded (\d+) texts at ([\d.]+)/s", done.stdout)
+    return {
+        "set": set_name,
+        "seconds": round(seconds, 1),
+        "limit_seconds": CLI_LIMIT_S,
+        "encoded": int(encoded.group(1)) if encoded else 0,
+        "encoded_per_second": float(encoded.group(2)) if encoded else None,
+        "result": json.loads(done.stdout.strip().splitlines()[-1]),
+        "load_before": load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def cli_report(cli: dict) -> str:
+    """The `retrieval_kb_eval` section body."""
+    verdict = "met" if cli["seconds"] <= cli["limit_seconds"] else "**NOT met**"
+    warm = "cold: every passage encoded in the run" if cli["encoded"] else "warm: vectors were already cached"
+    modes = cli["result"].get("modes", {})
+    rows = "\n".join(f"| {mode} | {m['mrr@10']:.3f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |" for mode, m in modes.items())
+    return (f"## `yibao kb eval` on InsuranceQA-zh (issue 3)\n\n"
+            f"`python -m bench.retrieval_public --time-cli`: `yibao kb eval --mode all --json` on {cli['set']} "
+            f"(27,413 passages, {cli['result']['queries']} test queries, four modes), as a subprocess under "
+            f"`nice -n 19` on the shared 2-core machine (load average {cli['load_before'][0]:.1f} before, "
+            f"{cli['load_after'][0]:.1f} after).\n\n"
+            f"Wall time **{cli['seconds'] / 60:.1f} min** ({warm}; {cli['encoded']} texts at "
+            f"{cli['encoded_per_second'] or 0:.1f}/s on 2 torch threads) against the 15-minute target: {verdict}.\n\n"
+            f"| mode | MRR@10 | p50 ms | p95 ms |\n|---|---|---|---|\n{rows}\n\n"
+            "Fusion weights at the time of this run may predate the tuning; the reported figures are in "
+            "\"Retrieval on public Chinese sets\".")
+
+
 def _table(name: str, result: dict) -> str:
     rows = ["| split | mode | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | p50 ms | p95 ms | model |", "|---|---|---|---|---|---|---|---|---|---|"]
     for split in ("test", "valid"):
@@ -71,28 +123,39 @@ def _table(name: str, result: dict) -> str:
             f"Test: {q['test']} queries (queries.jsonl). Valid: {q['valid']} queries ({valid}).\n\n" + "\n".join(rows))
 
 
-def report(results: dict) -> str:
+def report(results: dict, load: list[float]) -> str:
     """The BENCHMARKS.md section body."""
-    summary = ["| set | bm25 MRR@10 (published) | hybrid MRR@10 | ratio | target | verdict |", "|---|---|---|---|---|---|"]
+    summary = ["| set | bm25 (published) | lexical | dense | hybrid | hybrid / bm25 | target | verdict |",
+               "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
-        verdict = "met" if r["ratio"] >= r["target"] else "**NOT met**"
-        summary.append(f"| {name} | {r['test']['bm25']['mrr@10']:.3f} ({PUBLISHED_BM25[name]}) | "
-                       f"{r['test']['hybrid']['mrr@10']:.3f} | ×{r['ratio']:.2f} | ×{r['target']} | {verdict} |")
+        t = r["test"]
+        verdict = "met" if r["ratio"] >= r["target"] else ("**NOT met**" if r["ratio"] >= 1.0 else "**NOT met, below 1.0×**")
+        summary.append(f"| {name} | {t['bm25']['mrr@10']:.3f} ({PUBLISHED_BM25[name]}) | {t['lexical']['mrr@10']:.3f} | "
+                       f"{t['dense']['mrr@10']:.3f} | **{t['hybrid']['mrr@10']:.3f}** | ×{r['ratio']:.2f} | "
+                       f"×{r['target']} | {verdict} |")
+    model = next(iter(results.values()))["test"]["dense"].get("model")
     body = [
         "## Retrieval on public Chinese sets (issue 3)",
         "",
         "`python -m bench.retrieval_public`: the production pipeline (normalise → Collection with the weights of "
         "`knowledge/fusion.yml`) on each set, every mode in the same run. bm25 = BM25 (k1 1.5, b 0.75) over the "
         "project's jieba words (user dictionary, synonyms, stopwords dropped); lexical = words + characters; "
-        "dense = the trained encoder of the collection kind alone; hybrid = the tuned fusion. Latencies are per "
-        "query on one torch thread while other jobs (Rasa training, tests) shared the 2 cores: expect noise.",
+        f"dense = the trained encoder `{model}` alone (README, \"Retrieval models\"); hybrid = the tuned fusion. "
+        "Latencies are per query (normalise, encode, search, fuse) on one torch thread; the benchmark ran under "
+        f"`nice -n 19` while other jobs shared the 2 cores (load average {load[0]:.1f} at the start, "
+        f"{load[1]:.1f} at the end): expect noise in the milliseconds.",
         "",
-        "Test figures (queries.jsonl, never tuned on): hybrid MRR@10 against bm25 MRR@10.",
+        "Test figures (queries.jsonl, never tuned on), MRR@10; the targets are hybrid / bm25 in the same run.",
         "",
         *summary,
         "",
-        "Chart: `bench/results/retrieval_public.png`. Published BM25 figures were measured on the full query sets "
-        "with a plain jieba setup; ours differ slightly because of our segmentation and normalisation.",
+        "Chart: `bench/results/retrieval_public_test.png` (test) and `retrieval_public_valid.png` (tuning queries). "
+        "Published BM25 figures were measured on the full 2,000-query sets with a plain jieba setup; ours are on "
+        "the test half with the project's segmentation and normalisation. InsuranceQA-zh caveat (benchmarks "
+        "README): the encoder was trained on a sample of its train questions; train questions whose text also "
+        "occurs among the valid or test questions were left out of training.",
+        "",
+        "`yibao kb eval` on the largest set: section \"`yibao kb eval` on InsuranceQA-zh\" below.",
         "",
     ]
     for name, r in results.items():
@@ -104,21 +167,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated subset of the public sets")
     parser.add_argument("--base", action="store_true", help="also score the untrained encoder")
+    parser.add_argument("--time-cli", action="store_true", help="only time `yibao kb eval` on the largest set")
     args = parser.parse_args()
     if not beir.benchmarks_dir().is_dir():
         print(f"skipped: no public sets at {beir.benchmarks_dir()}")
         return
+    if args.time_cli:
+        cli = time_cli_eval()
+        print(f"yibao kb eval on {CLI_SET}: {cli['seconds']:.0f} s, encoded {cli['encoded']}")
+        save_json("retrieval_kb_eval", cli)
+        update_section("retrieval_kb_eval", cli_report(cli))
+        return
     names = args.sets.split(",") if args.sets else list(beir.PUBLIC_SETS)
+    load = [round(os.getloadavg()[0], 2)]
     results = {}
     for name in names:
         results[name] = measure_set(name, args.base)
         print(name, {m: round(v["mrr@10"], 3) for m, v in results[name]["test"].items()}, f"×{results[name]['ratio']}")
-    save_json("retrieval_public", results)
+    load.append(round(os.getloadavg()[0], 2))
+    save_json("retrieval_public", {"sets": results, "load_average": load})
     for split in ("test", "valid"):
         groups = {name: {mode: r[split][mode]["mrr@10"] for mode in MODES} for name, r in results.items()}
         grouped_bars(groups, RESULTS_DIR / f"retrieval_public_{split}.png", f"MRR@10 by mode ({split})", ylabel="MRR@10")
     if set(names) == set(beir.PUBLIC_SETS):
-        update_section("retrieval_public", report(results))
+        update_section("retrieval_public", report(results, load))
 
 
 if __name__ == "__main__":

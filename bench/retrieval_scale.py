@@ -28,7 +28,7 @@ from tqdm import tqdm
 from bench.report import RESULTS_DIR, percentiles, save_json, update_section
 from knowledge.collection import Collection
 from knowledge.devset import load_devset
-from knowledge.encoder import Encoder, encoder_for, use_threads
+from knowledge.encoder import Encoder, use_threads
 from knowledge.entries import Entry, load_entries, published
 from knowledge.fusion import Weights
 from knowledge.normalize import normalize_text
@@ -128,7 +128,7 @@ def query_latency(search: KnowledgeSearch, questions: Sequence[str], count: int)
 
 def measure(sizes: Sequence[int], count: int) -> dict:
     base = published(load_entries())
-    encoder = encoder_for("questions")
+    encoder = Encoder()
     questions = [item.question for item in load_devset()]
     result: dict = {"model": encoder.path.name, "build": build_throughput(encoder, base)}
     vectors = NoisyVectors(encoder, base)

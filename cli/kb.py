@@ -103,22 +103,26 @@ def evaluate(corpus_path: Path, queries_path: Path, mode: str, corpus_kind: str 
 
 
 @group.command("train")
-@click.option("--task", type=click.Choice(["passages", "questions"]), default="passages", show_default=True)
+@click.option("--recipe", "recipe_name", default="retrieval", show_default=True,
+              help="A recipe of knowledge/training.py (RECIPES).")
 @click.option("--seed", default=13, show_default=True, help="Fixed seed: same data + seed = same model.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default var/models/<recipe name>).")
-def train(task: str, seed: int, out_dir: Path | None) -> None:
-    """Fine-tune the retrieval encoder for TASK from its recipe (knowledge/training.py).
+def train(recipe_name: str, seed: int, out_dir: Path | None) -> None:
+    """Fine-tune the retrieval encoder from a recipe (knowledge/training.py), e.g. the committed `retrieval`.
 
     Writes the model and manifest.json (data hashes, seed, recipe) to var/models/<name>/. Needs the
     public sets in ../shared/benchmarks (or $YIBAO_BENCHMARKS_DIR); exits 2 when they are absent.
     """
     from knowledge.encoder import ModelMissing
-    from knowledge.training import TrainingDataMissing
+    from knowledge.training import RECIPES, TrainingDataMissing
     from knowledge.training import train as run_training
 
+    if recipe_name not in RECIPES:
+        click.echo(f"error: unknown recipe {recipe_name!r}; known: {', '.join(RECIPES)}", err=True)
+        sys.exit(1)
     try:
-        path = run_training(task, seed=seed, out_dir=out_dir)
+        path = run_training(recipe_name, seed=seed, out_dir=out_dir)
     except TrainingDataMissing as exc:
         click.echo(f"skipped: {exc}", err=True)
         sys.exit(2)

@@ -1,7 +1,8 @@
 """Sentence encoder front: turns texts into unit-length vectors with the project's RoFormer-Sim model.
 
-The model folder is built at setup by knowledge/embedding_model.py. Loading is lazy and happens
-once; a service encoding one query at a time runs torch on one thread (measured faster here).
+The base folder is built at setup by knowledge/embedding_model.py and the trained retrieval model
+installed beside it by knowledge/retrieval_model.py (see README, "Retrieval models"). Loading is lazy
+and happens once; a service encoding one query at a time runs torch on one thread (measured faster here).
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ DEFAULT_MODEL_DIR = REPO_ROOT / "var" / "models" / "roformer-sim-small"
 
 
 def model_dir() -> Path:
-    """Where the embedding model lives: $YIBAO_MODEL_DIR or var/models/roformer-sim-small."""
-    return Path(os.environ.get("YIBAO_MODEL_DIR", DEFAULT_MODEL_DIR))
+    """Where the embedding model lives: $YIBAO_MODEL_DIR, else the trained retrieval model named in
+    knowledge/fusion.yml (`model:`) when it is installed under var/models/, else the converted base model."""
+    if "YIBAO_MODEL_DIR" in os.environ:
+        return Path(os.environ["YIBAO_MODEL_DIR"])
+    from knowledge.fusion import configured_model
+
+    name = configured_model()
+    trained = REPO_ROOT / "var" / "models" / name if name else None
+    return trained if trained is not None and (trained / "modules.json").exists() else DEFAULT_MODEL_DIR
 
 
 class ModelMissing(RuntimeError):
@@ -77,22 +85,6 @@ class Encoder:
     def encode_query(self, text: str) -> np.ndarray:
         """Embedding of one text (dim,), for the query path."""
         return self.encode([text], batch_size=1)[0]
-
-
-def encoder_for(kind: str) -> Encoder:
-    """The encoder for a collection ``kind``: the trained model named in fusion.yml (`models:`) when built.
-
-    Falls back to the base model (var/models/roformer-sim-small, or $YIBAO_MODEL_DIR) when the trained
-    folder is absent, e.g. on a machine where `make model` has not installed it yet.
-    """
-    from knowledge.fusion import configured_models
-
-    name = configured_models().get(kind)
-    if name and "YIBAO_MODEL_DIR" not in os.environ:
-        trained = Encoder(REPO_ROOT / "var" / "models" / name)
-        if trained.available:
-            return trained
-    return Encoder()
 
 
 def use_threads(count: int) -> None:

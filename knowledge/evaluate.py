@@ -18,7 +18,7 @@ from tqdm import tqdm
 from knowledge import metrics
 from knowledge.beir import Corpus, Query
 from knowledge.collection import Collection
-from knowledge.encoder import REPO_ROOT, Encoder, encoder_for, use_threads
+from knowledge.encoder import REPO_ROOT, Encoder, use_threads
 from knowledge.fusion import MODES, Weights, weights_for
 from knowledge.normalize import normalize_text
 from knowledge.vector_cache import VectorCache
@@ -69,7 +69,7 @@ class Evaluation:
 
     def get_encoder(self) -> Encoder:
         if self.encoder is None:
-            self.encoder = encoder_for(self.kind)
+            self.encoder = Encoder()
         return self.encoder
 
     def vectors(self) -> np.ndarray:

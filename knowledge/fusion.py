@@ -2,7 +2,7 @@
 
 Each ranker's scores are divided by their best value for the query, so every ranker's top
 document scores 1, then summed with weights. Weights live in knowledge/fusion.yml, tuned on
-validation data only (bench/tune_fusion.py); "lexical only" is always among the candidates.
+validation data only (bench/retrieval_tune.py); "lexical only" is always among the candidates.
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ def _configured() -> dict[str, Weights]:
 
 
 @lru_cache(maxsize=1)
-def configured_models() -> dict[str, str]:
-    """Trained encoder folder name (under var/models/) per collection kind, from fusion.yml `models:`."""
+def configured_model() -> str | None:
+    """Folder name (under var/models/) of the trained encoder these weights were tuned for (`model:`)."""
     raw = yaml.safe_load(FUSION_FILE.read_text(encoding="utf-8")) or {}
-    return {kind: str(name) for kind, name in (raw.get("models") or {}).items()}
+    return raw.get("model")
 
 
 def weights_for(kind: str, mode: str = "hybrid") -> Weights:

@@ -64,9 +64,6 @@ def install(name: str, base_dir: Path = DEFAULT_MODEL_DIR, models_dir: Path = MO
         PackError: the committed weights do not match the sha256 of their manifest.
         FileNotFoundError: the base model folder is missing (run `make model` first).
     """
-    import torch
-    from safetensors.torch import load_file, save_file
-
     weights, manifest_path = Path(weights_dir) / f"{name}.safetensors", Path(weights_dir) / f"{name}.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     target = Path(models_dir) / name
@@ -77,6 +74,9 @@ def install(name: str, base_dir: Path = DEFAULT_MODEL_DIR, models_dir: Path = MO
         raise PackError(f"{weights} does not match the sha256 in {manifest_path}")
     if not (Path(base_dir) / "modules.json").exists():
         raise FileNotFoundError(f"no base model at {base_dir}; run `python -m knowledge.embedding_model`")
+    import torch
+    from safetensors.torch import load_file, save_file
+
     packed = load_file(str(weights))
     staging = Path(tempfile.mkdtemp(dir=Path(models_dir), prefix=f".{name}-"))
     try:

@@ -1,7 +1,7 @@
 """Training pairs for the retrieval models, built reproducibly from data files and the knowledge base.
 
 Each source yields (anchor, positive[, negative]) texts, already normalised as the search normalises
-them. Question→passage sources feed the passage model; question↔question sources the question model.
+them. Question→passage and question↔question sources train the same encoder, in batches of their own.
 Only the training half of a valid file (knowledge.beir.split_valid) is ever used, and InsuranceQA
 training questions whose text also occurs among its valid or test questions are left out.
 """
@@ -57,8 +57,8 @@ def mine_negatives(
     return chosen
 
 
-def insuranceqa_passages(root: Path, rng: random.Random, negatives: bool) -> PairSet:
-    """InsuranceQA train questions → one of their answers (+ a BM25 negative)."""
+def insuranceqa_passages(root: Path, rng: random.Random, negatives: bool, limit: int | None = None) -> PairSet:
+    """InsuranceQA train questions (a seeded sample of ``limit`` when given) → one of their answers (+ a BM25 negative)."""
     folder = root / "insuranceqa_zh"
     corpus = beir.load_corpus(folder / "corpus.jsonl")
     texts = _norm(corpus.texts)
@@ -70,6 +70,9 @@ def insuranceqa_passages(root: Path, rng: random.Random, negatives: bool) -> Pai
     }
     train = beir.load_queries(folder / "queries_train.jsonl")
     kept = [q for q in train if normalize_text(q.text) not in held_out]
+    dropped = len(train) - len(kept)
+    if limit is not None and len(kept) > limit:
+        kept = rng.sample(kept, limit)
     anchors = _norm(q.text for q in kept)
     gold = [{position[r] for r in q.relevant if r in position} for q in kept]
     pairs: list[tuple[str, ...]] = []
@@ -77,7 +80,7 @@ def insuranceqa_passages(root: Path, rng: random.Random, negatives: bool) -> Pai
     for anchor, positions, negative in zip(anchors, gold, mined, strict=True):
         positive = texts[rng.choice(sorted(positions))]
         pairs.append((anchor, positive, texts[negative]) if negative is not None else (anchor, positive))
-    note = f"{len(train) - len(kept)} training questions dropped: same text as a valid or test question"
+    note = f"{dropped} training questions dropped: same text as a valid or test question; {len(kept)} used"
     files = [folder / "corpus.jsonl", folder / "queries_train.jsonl", folder / "queries.jsonl", folder / "queries_valid.jsonl"]
     return PairSet("insuranceqa_train", _complete(pairs), files, note)
 

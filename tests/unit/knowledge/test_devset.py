@@ -10,7 +10,7 @@ import pytest
 
 from knowledge import devset
 from knowledge.answer import answer_question
-from knowledge.encoder import encoder_for
+from knowledge.encoder import Encoder
 from knowledge.entries import load_entries
 from knowledge.evaluate import VECTOR_CACHE_DIR
 from knowledge.search import KnowledgeSearch
@@ -26,7 +26,7 @@ MAX_FALSE_ANSWERS = 0.2
 
 @pytest.fixture(scope="module")
 def search() -> KnowledgeSearch:
-    encoder = encoder_for("questions")
+    encoder = Encoder()
     if not encoder.available:
         message = f"no embedding model at {encoder.path}; run `make model`"
         if IN_CI:

@@ -97,7 +97,7 @@ def test_explicit_weights_override_the_mode(files):
 
 
 def test_cli_ends_with_json_and_draws_a_chart_for_several_modes(files, tmp_path, monkeypatch):
-    monkeypatch.setattr("knowledge.evaluate.encoder_for", lambda kind: CharacterEncoder())
+    monkeypatch.setattr("knowledge.evaluate.Encoder", CharacterEncoder)
     monkeypatch.setattr("knowledge.evaluate.VECTOR_CACHE_DIR", tmp_path / "vectors")
     corpus_path, queries_path = files
     chart = tmp_path / "modes.png"
