@@ -43,12 +43,19 @@ class Takeover:
         token = os.environ.get("YIBAO_INTERNAL_TOKEN", "")
         self.headers = {"X-Internal-Token": token} if token else {}
         self.timeout = aiohttp.ClientTimeout(total=TAKEOVER_TIMEOUT_S)
+        self._http: aiohttp.ClientSession | None = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        """One kept-alive session for the server's lifetime (a new connection per message cost a few ms)."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=self.timeout)
+        return self._http
 
     async def held(self, sender_id: str) -> bool:
         """True when an agent holds ``sender_id``; an unreachable app lets the bot answer (logged)."""
         url = f"{self.app_url}/api/v1/handoff/{quote(sender_id, safe='')}"
         try:
-            async with aiohttp.ClientSession(timeout=self.timeout) as http, http.get(url, headers=self.headers) as r:
+            async with self._session().get(url, headers=self.headers) as r:
                 r.raise_for_status()
                 return bool((await r.json()).get("taken_over"))
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:

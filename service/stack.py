@@ -82,7 +82,7 @@ def processes(settings: Settings, model: Path | None = None) -> list[Process]:
     return [
         Process(
             "rasa",
-            [str(RASA_PYTHON), "-m", "rasa", "run", "--enable-api", "--interface", settings.host,
+            [str(RASA_PYTHON), "-m", "bot.server", "run", "--enable-api", "--interface", settings.host,
              "--port", str(settings.rasa_port), "--model", str(model), "--endpoints", endpoints_file(settings),
              "--credentials", "credentials.yml"],
             env,
