@@ -28,7 +28,7 @@ from tests.integration.stack import free_port
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
-START_TIMEOUT_S = 420
+START_TIMEOUT_S = 600
 
 
 @dataclass
