@@ -72,6 +72,9 @@ def parse_lines(
         except json.JSONDecodeError as exc:
             errors.append(f"line {number}: not valid JSON ({exc.msg})")
             continue
+        except RecursionError:  # json.loads recurses once per nesting level
+            errors.append(f"line {number}: not valid JSON (nested too deeply)")
+            continue
         try:
             item = parse(cls, data)
         except ParseError as exc:
@@ -90,7 +93,17 @@ def parse_lines(
 
 
 def _read(path: Path) -> list[str]:
-    return Path(path).read_text(encoding="utf-8").splitlines()
+    """The file's lines, split at "\\n" only: U+2028 or NEL inside a JSON string does not end a line.
+
+    Raises:
+        ImportFileError: the file is not UTF-8 text.
+    """
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError([f"line {line}: not UTF-8 text (byte {exc.start})"]) from exc
 
 
 def import_members(

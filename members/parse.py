@@ -8,6 +8,7 @@ All problems are collected, so one bad line reports everything wrong with it at 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from datetime import date, datetime
@@ -18,6 +19,9 @@ from typing import Any, TypeVar
 from members.record import Region
 
 T = TypeVar("T")
+
+#: Whole numbers must fit an SQL INTEGER column on every engine (PostgreSQL's is 32 bits).
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class ParseError(ValueError):
@@ -148,14 +152,15 @@ def _scalar(hint: Any, value: Any, path: str, errors: list[str]) -> Any:
         errors.append(f"{path}: not true or false ({value!r})")
         return None
     if hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and INT_MIN <= value <= INT_MAX:
             return value
-        errors.append(f"{path}: not a whole number ({value!r})")
+        errors.append(f"{path}: not a whole number from {INT_MIN} to {INT_MAX} ({value!r})")
         return None
     if hint is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        # NaN and infinities parse from JSON but are no amount: a database would store NULL or fail.
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return float(value)
-        errors.append(f"{path}: not a number ({value!r})")
+        errors.append(f"{path}: not a finite number ({value!r})")
         return None
     if hint is str:
         if isinstance(value, str) and value.strip():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 from typing import TypeVar
 
 from hypothesis import HealthCheck, given, settings
@@ -45,11 +46,13 @@ def fuzz(strategy: st.SearchStrategy[T], check: Callable[[T], None]) -> int:
     return seen
 
 
+@cache
 def one_in(n: int) -> st.SearchStrategy[bool]:
     """True about once in ``n`` draws; False is the simplest value, so shrinking goes towards it."""
     return st.integers(1, n).map(lambda i: i == n)
 
 
+@cache
 def mostly(good: st.SearchStrategy[T], bad: st.SearchStrategy[T], odds: int = 4) -> st.SearchStrategy[T]:
     """``good``, and ``bad`` about once in ``odds`` draws: most examples get past the first check."""
     return one_in(odds).flatmap(lambda is_bad: bad if is_bad else good)
