@@ -82,7 +82,7 @@ def read_rows(data: bytes, kind: str) -> list[list[str]]:
             return [row for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign upload: zipfile, XML and openpyxl raise many types
         raise ImportFileError([f"无法读取文件（{type(exc).__name__}），请上传 .xlsx 或 UTF-8 编码的 .csv"]) from exc
 
 
