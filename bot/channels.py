@@ -83,26 +83,65 @@ class Takeover:
                 r.raise_for_status()
 
 
+class BadMessage(ValueError):
+    """A body that is not a JSON object with a string message, a string sender and object metadata."""
+
+
+def _body(req: Request) -> dict[str, Any]:
+    """The request's JSON object (Sanic answers 400 itself for a body that is not JSON)."""
+    body = req.json
+    if not isinstance(body, dict):
+        raise BadMessage("the body must be a JSON object")
+    return body
+
+
+def _redact_all(value: Any) -> Any:
+    """``value`` with identifiers removed from every string in it, however deeply nested."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {_redact_all(key): _redact_all(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_all(item) for item in value]
+    return value
+
+
 class RedactingRestInput(RestInput):
-    """REST channel that redacts identifiers from the text and the metadata."""
+    """REST channel that checks the body's shape and redacts identifiers from the text and the metadata."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    async def _extract_sender(self, req: Request) -> str | None:
+        sender = _body(req).get("sender")
+        if sender is None:
+            return None
+        if isinstance(sender, bool) or not isinstance(sender, str | int):
+            raise BadMessage("sender must be a string")
+        return str(sender)
+
     def _extract_message(self, req: Request) -> str | None:
-        text = super()._extract_message(req)
+        text = _body(req).get("message")
         if text is None:
             return None
+        if not isinstance(text, str):
+            raise BadMessage("message must be a string")
         if len(text) > MAX_MESSAGE_CHARS:
             raise MessageTooLong(len(text))
-        return redact(str(text))
+        return redact(text)
+
+    def _extract_input_channel(self, req: Request) -> str:
+        channel = _body(req).get("input_channel")
+        return channel if isinstance(channel, str) and channel else self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
-        metadata = super().get_metadata(request)
-        if not metadata:
-            return metadata
-        return {key: redact(value) if isinstance(value, str) else value for key, value in metadata.items()}
+        metadata = _body(request).get("metadata")
+        if metadata is None:
+            return None
+        if not isinstance(metadata, dict):
+            raise BadMessage("metadata must be a JSON object")
+        return _redact_all(metadata)
 
     def blueprint(self, on_new_message):  # noqa: ANN001, ANN201 - Rasa's own signature
         """The REST blueprint, answering 413 for oversized and 400 for malformed messages."""
@@ -113,6 +152,10 @@ class RedactingRestInput(RestInput):
         @blueprint.exception(MessageTooLong)
         async def too_long(request: Request, exception: MessageTooLong):  # noqa: ANN202
             return response.json({"error": f"message longer than {MAX_MESSAGE_CHARS} characters"}, status=413)
+
+        @blueprint.exception(BadMessage)
+        async def bad_message(request: Request, exception: BadMessage):  # noqa: ANN202
+            return response.json({"error": str(exception)}, status=400)
 
         return blueprint
 
