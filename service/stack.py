@@ -14,8 +14,8 @@ from pathlib import Path
 from service.settings import REPO_ROOT, Settings
 
 RASA_PYTHON = REPO_ROOT / ".venv-rasa" / "bin" / "python"
-#: Rasa's endpoints with a Redis lock store, used whenever YIBAO_REDIS_URL is set (several Rasa replicas).
-SHARED_ENDPOINTS = REPO_ROOT / "deploy" / "endpoints.cluster.yml"
+#: The Redis lock store added to Rasa's endpoints whenever YIBAO_REDIS_URL is set (several Rasa replicas).
+LOCK_STORE_YML = REPO_ROOT / "deploy" / "lock_store.yml"
 #: How long (s) a conversation's lock outlives a Rasa replica that died holding it (Rasa's default: 60).
 LOCK_LIFETIME_S = 15
 
@@ -57,7 +57,7 @@ def shared_env(settings: Settings) -> dict[str, str]:
 
 
 def lock_store_env(redis_url: str) -> dict[str, str]:
-    """The variables deploy/endpoints.cluster.yml reads: Rasa's RedisLockStore on ``redis_url``."""
+    """The variables deploy/lock_store.yml reads: Rasa's RedisLockStore on ``redis_url``."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(redis_url)
@@ -71,8 +71,15 @@ def lock_store_env(redis_url: str) -> dict[str, str]:
 
 
 def endpoints_file(settings: Settings) -> str:
-    """Rasa's endpoints: with Redis configured the shared lock store's, else the embedded default."""
-    return str(SHARED_ENDPOINTS) if settings.redis_url else "endpoints.yml"
+    """Rasa's endpoints: endpoints.yml; with Redis configured, it plus deploy/lock_store.yml, written
+    together to <var>/endpoints.shared.yml (one source for everything else, so the two never drift)."""
+    if not settings.redis_url:
+        return "endpoints.yml"
+    path = settings.var_dir / "endpoints.shared.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base = (REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    path.write_text(base.rstrip("\n") + "\n" + LOCK_STORE_YML.read_text(encoding="utf-8"), encoding="utf-8")
+    return str(path)
 
 
 def processes(settings: Settings, model: Path | None = None) -> list[Process]:

@@ -7,6 +7,7 @@ The cluster starts once for the module (about a minute and a half: two Rasa serv
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import time
@@ -84,8 +85,8 @@ def test_both_app_replicas_answer_with_a_newly_published_version(cluster):
     with session_scope(engine) as session:
         row = next(r for r in session.scalars(select(KbEntry).where(KbEntry.live_version.is_not(None)))
                    if to_entry(get_version(session, r.id, r.live_version).content).answer == top_answer)
-        entry = to_entry(get_version(session, row.id, row.live_version).content)
-        entry.answer = entry.answer + marker
+        live = to_entry(get_version(session, row.id, row.live_version).content)
+        entry = dataclasses.replace(live, answer=live.answer + marker)
         save_draft(session, Actor("editor-a", "editor"), entry)
         submit(session, Actor("editor-a", "editor"), entry.id)
         publish(session, Actor("editor-b", "editor"), entry.id, gate_blocked=False)

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from deploy.layout import ClusterLayout
 from deploy.nginx import render, write_config
@@ -40,7 +41,8 @@ def test_replicas_point_at_nginx_and_share_the_engines(tmp_path):
     assert sorted(specs) == ["actions-1", "actions-2", "app-1", "app-2", "rasa-1", "rasa-2"]
     rasa = specs["rasa-2"]
     assert rasa.argv[rasa.argv.index("--port") + 1] == "7106"
-    assert rasa.argv[rasa.argv.index("--endpoints") + 1].endswith("deploy/endpoints.cluster.yml")
+    endpoints = yaml.safe_load(Path(rasa.argv[rasa.argv.index("--endpoints") + 1]).read_text(encoding="utf-8"))
+    assert endpoints["lock_store"]["type"] == "redis" and "tracker_store" in endpoints and "action_endpoint" in endpoints
     assert rasa.env["YIBAO_ACTIONS_URL"] == "http://127.0.0.1:7082/webhook"
     assert rasa.env["YIBAO_TRACKER_URL"].startswith("postgresql://") and rasa.env["YIBAO_LOCK_REDIS_DB"] == "2"
     app = specs["app-1"]
