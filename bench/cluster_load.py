@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
+import shutil
 import time
 from pathlib import Path
 
-from bench.report import RESULTS_DIR, percentiles, save_json, update_section
+from bench.report import REPO_ROOT, RESULTS_DIR, percentiles, save_json, update_section
 from bench.residents import Attempt, Books, crowd, tracker_check
 from bot.training import MODELS_DIR, model_path
 from storage.db import make_engine
@@ -31,6 +31,14 @@ def bench_model() -> Path:
         raise SystemExit("no Rasa model: run `make bot-model`")
     print(f"note: no model for the current bot data; using {trained[-1].name}")
     return trained[-1]
+
+
+def run_dir(name: str) -> Path:
+    """A fresh var/bench/<name>/ for the cluster's files; its cluster.log stays for reading afterwards."""
+    path = REPO_ROOT / "var" / "bench" / name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 def summary(books: Books, seconds: float) -> dict:
@@ -89,15 +97,15 @@ def main() -> None:
     args = parser.parse_args()
     from tests.integration.cluster import running_cluster
 
-    with tempfile.TemporaryDirectory() as var_dir, running_cluster(Path(var_dir), model=bench_model()) as cluster:
+    with running_cluster(run_dir("cluster_load"), model=bench_model()) as cluster:
         db = make_engine(cluster.layout.database_url)
-        crowd(cluster.url, db, residents=5, seconds=15)  # warm every replica, the index and the pools
+        crowd(cluster.url, db, residents=5, seconds=15, books=Books(prefix="warm"))  # warm every replica, the index and the pools
         load_before = os.getloadavg()
         started = time.monotonic()
         books = crowd(cluster.url, db, args.residents, args.seconds)
         elapsed = time.monotonic() - started
         load_after = os.getloadavg()
-        result = {"residents": args.residents, **summary(books, elapsed), "tracker": tracker_check(db, books.attempts),
+        result = {"residents": args.residents, **summary(books, elapsed), "tracker": tracker_check(db, books),
                   "load_avg_before": [round(x, 1) for x in load_before],
                   "load_avg_after": [round(x, 1) for x in load_after]}
         db.dispose()

@@ -65,6 +65,7 @@ class Attempt:
 class Books:
     """Every attempt and every finished or failed verification flow, from all residents."""
 
+    prefix: str = "load"  # senders are <prefix>-<random>, so the tracker check finds this run's only
     started: float = field(default_factory=time.monotonic)
     attempts: list[Attempt] = field(default_factory=list)
     flows: Counter = field(default_factory=Counter)
@@ -98,7 +99,7 @@ class Resident:
         self.sender = self._new_sender()
 
     def _new_sender(self) -> str:
-        return f"load-{uuid.uuid4().hex[:12]}"
+        return f"{self.books.prefix}-{uuid.uuid4().hex[:12]}"
 
     def _done(self) -> bool:
         return self.stop.is_set() or time.monotonic() >= self.until
@@ -204,18 +205,18 @@ def crowd(url: str, db: Engine, residents: int, seconds: float, stop: threading.
     return books
 
 
-def tracker_check(db: Engine, attempts: list[Attempt]) -> dict[str, int]:
+def tracker_check(db: Engine, books: Books) -> dict[str, int]:
     """Each message answered over HTTP is in its conversation once: counts of lost and doubled ones."""
     sent: Counter = Counter()
     processed: Counter = Counter()
-    for attempt in attempts:
+    for attempt in books.attempts:
         if attempt.kind == "chat":
             sent[(attempt.sender, attempt.text)] += 1
             processed[(attempt.sender, attempt.text)] += attempt.status == 200
     stored: Counter = Counter()
     with db.connect() as connection:
         rows = connection.execute(text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
-                                       "AND sender_id LIKE 'load-%'"))
+                                       "AND sender_id LIKE :senders"), {"senders": f"{books.prefix}-%"})
         for sender, data in rows:
             stored[(sender, json.loads(data).get("text", ""))] += 1
     return {

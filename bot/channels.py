@@ -12,10 +12,13 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
@@ -144,10 +147,11 @@ class RedactingRestInput(RestInput):
         return _redact_all(metadata)
 
     def blueprint(self, on_new_message):  # noqa: ANN001, ANN201 - Rasa's own signature
-        """The REST blueprint, answering 413 for oversized and 400 for malformed messages."""
+        """The REST blueprint, answering 413 for oversized and 400 for malformed messages, and a polite
+        "try again shortly" when a turn fails."""
         from sanic import response
 
-        blueprint = super().blueprint(guard_takeover(on_new_message, Takeover()))
+        blueprint = super().blueprint(guard_failure(guard_takeover(on_new_message, Takeover())))
 
         @blueprint.exception(MessageTooLong)
         async def too_long(request: Request, exception: MessageTooLong):  # noqa: ANN202
@@ -170,5 +174,36 @@ def guard_takeover(
             await takeover.store_silently(message)
             return None
         return await on_new_message(message)
+
+    return handle
+
+
+#: The bot's own outage reply, read from its domain (the channel has no prose of its own).
+FALLBACK_DOMAIN = Path(__file__).resolve().parent / "domain" / "fallback.yml"
+
+
+@cache
+def outage_reply() -> str:
+    """utter_service_unavailable's text: "the system is busy, please try again shortly"."""
+    domain = yaml.safe_load(FALLBACK_DOMAIN.read_text(encoding="utf-8"))
+    return domain["responses"]["utter_service_unavailable"][0]["text"]
+
+
+def guard_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """``on_new_message`` that answers the outage reply when the turn fails.
+
+    Rasa's REST channel logs such a failure and answers 200 with whatever was said so far, often
+    nothing: the resident would wait for an answer that never comes. A turn fails when the
+    conversation's lock (Redis) or tracker store (the database) cannot be reached; the tracker is
+    saved at the end of a turn, so the message was not stored and sending it again is safe.
+    """
+
+    async def handle(message: UserMessage) -> Any:
+        try:
+            return await on_new_message(message)
+        except Exception:  # noqa: BLE001 - Rasa would swallow it; the resident is told to retry
+            log.exception("a turn failed; the resident is asked to try again shortly")
+            await message.output_channel.send_text_message(message.sender_id, outage_reply())
+            return None
 
     return handle
