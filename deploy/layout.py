@@ -9,11 +9,10 @@ servers reach the app's API through nginx. Every process shares PostgreSQL and R
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.settings import REPO_ROOT, Settings
+from service.settings import REPO_ROOT, Settings, kept_secret
 from service.stack import Process, processes
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/yibao_cluster"
@@ -82,14 +81,7 @@ class ClusterLayout:
 
     def internal_token(self) -> str:
         """The token of the app's internal API (nginx exposes /api): $YIBAO_INTERNAL_TOKEN or kept in var/."""
-        if os.environ.get("YIBAO_INTERNAL_TOKEN"):
-            return os.environ["YIBAO_INTERNAL_TOKEN"]
-        path = self.var_dir / "internal_token"
-        if not path.exists():
-            self.var_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(24))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return os.environ.get("YIBAO_INTERNAL_TOKEN") or kept_secret(self.var_dir / "internal_token")
 
     def settings(self, number: int) -> Settings:
         """The settings replica ``number`` (from 1) of each service runs with."""

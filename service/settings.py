@@ -98,11 +98,13 @@ class Settings:
 
     def secret_key(self) -> str:
         """Flask's secret key: $YIBAO_SECRET_KEY, or one generated once and kept in var/ (mode 600)."""
-        if os.environ.get("YIBAO_SECRET_KEY"):
-            return os.environ["YIBAO_SECRET_KEY"]
-        path = self.var_dir / "secret_key"
-        if not path.exists():
-            self.var_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return os.environ.get("YIBAO_SECRET_KEY") or kept_secret(self.var_dir / "secret_key")
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret generated on first use and kept in ``path`` (mode 600) for every later start."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
