@@ -7,7 +7,9 @@ keys deleted afterwards), so nothing is shared with `make run-cluster` or other 
 
 from __future__ import annotations
 
+import random
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +26,6 @@ from deploy.layout import ClusterLayout
 from deploy.supervisor import Supervisor
 from service.settings import REPO_ROOT
 from storage.db import normalize_url
-from tests.integration.stack import free_port
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
@@ -78,13 +79,34 @@ class RunningCluster:
         raise TimeoutError(f"cluster not healthy after {timeout}s; log tail:\n{self.log()[-4000:]}")
 
 
+def service_ports(count: int) -> list[int]:
+    """``count`` distinct free ports below the kernel's ephemeral range.
+
+    A Rasa replica binds its port only after loading its model, minutes later on a busy machine; an
+    ephemeral port (free_port) may by then be the local end of some outgoing connection.
+    """
+    range_file = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    ephemeral = int(range_file.read_text().split()[0]) if range_file.exists() else 32768
+    found: list[int] = []
+    while len(found) < count:
+        port = random.randrange(20000, ephemeral)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        if port not in found:
+            found.append(port)
+    return found
+
+
 def cluster_layout(var_dir: Path, database_url: str, replicas: int = 2, extra_env: dict | None = None) -> ClusterLayout:
     """A layout on free ports with its own var/ directory."""
+    ports = service_ports(3 * replicas + 3)
     return ClusterLayout(
-        rasa_ports=tuple(free_port() for _ in range(replicas)),
-        actions_ports=tuple(free_port() for _ in range(replicas)),
-        app_ports=tuple(free_port() for _ in range(replicas)),
-        public_port=free_port(), rasa_lb_port=free_port(), actions_lb_port=free_port(),
+        rasa_ports=tuple(ports[0:replicas]), actions_ports=tuple(ports[replicas:2 * replicas]),
+        app_ports=tuple(ports[2 * replicas:3 * replicas]),
+        public_port=ports[-3], rasa_lb_port=ports[-2], actions_lb_port=ports[-1],
         database_url=database_url, redis_url=REDIS_TEST_URL, var_dir=var_dir, extra_env=dict(extra_env or {}),
     )
 
