@@ -16,7 +16,7 @@ from bot.training import model_path
 from service.settings import REPO_ROOT, Settings
 from service.stack import processes
 
-START_TIMEOUT_S = 240
+START_TIMEOUT_S = 600  # Rasa alone took over 4 minutes to load while several stacks started at once
 
 
 def free_port() -> int:
