@@ -7,6 +7,7 @@ a temporary var/ directory, so what a bad input must not change can be counted t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,6 +20,16 @@ from tests.fakes.wechat_platform import FakeWeChatPlatform
 from tests.fakes.wechat_push import WeChatPush, new_aes_key
 
 TOKEN, APP_ID, SECRET, INTERNAL_TOKEN = "fuzz-token", "wx_fuzz_app", "fuzz-secret", "fuzz-internal"
+#: 10,000 examples take minutes, more on a busy machine than the suite's default limit per test.
+FUZZ_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the fuzz tests (and only them) the longer time limit."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.timeout(FUZZ_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")
