@@ -22,7 +22,7 @@ import time
 
 import redis
 
-from bench.cluster_load import bench_model, run_dir, summary, timeline_chart
+from bench.cluster_load import OUTCOMES, bench_model, run_dir, summary, timeline_chart
 from bench.report import RESULTS_DIR, save_json, update_section
 from bench.residents import Books, crowd, tracker_check
 from storage.db import make_engine
@@ -117,10 +117,10 @@ class FaultRun:
 
 
 def window_outcomes(books: Books, fault: dict) -> dict:
-    """How the attempts started between the fault and its recovery (+5 s) were answered."""
+    """How the attempts answered between the fault and its recovery (+5 s) were answered."""
     start, end = fault["at_s"], fault["at_s"] + fault["recovered_after_s"] + 5
-    window = [a for a in books.attempts if start <= a.started_s <= end]
-    return {name: sum(a.outcome == name for a in window) for name in ("answered", "busy", "error")}
+    window = [a for a in books.attempts if start <= a.started_s + a.ms / 1000 <= end]
+    return {name: sum(a.outcome == name for a in window) for name in OUTCOMES}
 
 
 def main() -> None:
@@ -151,19 +151,25 @@ def main() -> None:
                       "tracker": tracker_check(db, books), "load_avg_before": [round(x, 1) for x in load_before],
                       "load_avg_after": [round(x, 1) for x in os.getloadavg()]}
             db.dispose()
+            books.save(cluster.layout.var_dir / "attempts.jsonl")
+            report(result, books, faults)  # before the cluster's teardown, which could fail
     finally:
         restore_shared_servers()
+    print(result)
+
+
+def report(result: dict, books: Books, faults: FaultRun) -> None:
     save_json("cluster_faults", result)
     timeline_chart(books.attempts, RESULTS_DIR / "cluster_faults.png",
-                   f"{args.residents} residents while replicas die, PostgreSQL restarts and Redis stops",
+                   f"{result['residents']} residents while replicas die, PostgreSQL restarts and Redis stops",
                    [(f["at_s"], f["fault"]) for f in faults.faults])
     write_section(result)
-    print(result)
 
 
 def write_section(result: dict) -> None:
     rows = "\n".join(
-        f"| {f['fault']} | {f['at_s']} s | {f['outcomes']['answered']} | {f['outcomes']['busy']} | {f['outcomes']['error']} "
+        f"| {f['fault']} | {f['at_s']} s | {f['outcomes']['answered']} | {f['outcomes']['busy']} | {f['outcomes']['outage']} "
+        f"| {f['outcomes']['error']} "
         f"| {f['recovered_after_s']} s | {'yes' if f.get('restarted_by_supervisor') else '—' if 'restarted_by_supervisor' not in f else 'NO'} |"
         for f in result["faults"])
     tracker, out = result["tracker"], result["outcomes"]
@@ -180,14 +186,15 @@ until the cluster had recovered (+5 s): answered, a polite "please try again sho
 “系统繁忙，请稍后再试。” or the bot's own outage reply), or an error (none allowed). Recovered: every
 replica answers its health check again and a new message is answered.
 
-| fault | at | answered | "try again" | errors | recovered after | restarted by the supervisor |
-|---|---|---|---|---|---|---|
+| fault | at | answered | "try again" (no turn ran) | bot's outage reply | errors | recovered after | restarted by the supervisor |
+|---|---|---|---|---|---|---|---|
 {rows}
 
 Whole run: {result['answered_messages']} messages answered ({result['messages_per_s']} msg/s), {out['busy']} polite
-"try again" replies, {out['error']} errors; residents who gave up on a message after 15 tries: {result['flows'].get('gave up', 0)};
+"try again" replies where no turn ran, {out['outage']} bot outage replies, {out['error']} errors; residents who gave up on a message after 15 tries: {result['flows'].get('gave up', 0)};
 verifications with the own check: {result['flows'].get('checked', 0)}. Rasa's tracker: {tracker['lost']} answered messages
-missing, {tracker['doubled']} stored more often than sent — **{'met' if passed else 'NOT met'}**. Machine load
+missing, {tracker['doubled']} stored more often than a turn ran for them (a message the resident was told
+to send again had been handled) — **{'met' if passed else 'NOT met'}**. Machine load
 before {result['load_avg_before']}, after {result['load_avg_after']}.
 Chart: `bench/results/cluster_faults.png` (dashed lines: the faults).""",
     )

@@ -33,6 +33,11 @@ def bench_model() -> Path:
     return trained[-1]
 
 
+#: answered; busy: nginx's or the channel's "try again" (no turn ran); outage: the bot's own "try again"
+#: (a turn ran, an action could not reach the app); error: anything else (none allowed).
+OUTCOMES = ("answered", "busy", "outage", "error")
+
+
 def run_dir(name: str) -> Path:
     """A fresh var/bench/<name>/ for the cluster's files; its cluster.log stays for reading afterwards."""
     path = REPO_ROOT / "var" / "bench" / name
@@ -45,7 +50,7 @@ def summary(books: Books, seconds: float) -> dict:
     """The figures of one run: rates, latency of answered chat messages, outcomes, flows."""
     chat = [a for a in books.attempts if a.kind == "chat"]
     answered = [a for a in chat if a.outcome == "answered"]
-    outcomes = {name: sum(a.outcome == name for a in books.attempts) for name in ("answered", "busy", "error")}
+    outcomes = {name: sum(a.outcome == name for a in books.attempts) for name in OUTCOMES}
     return {
         "seconds": round(seconds, 1),
         "chat_attempts": len(chat),
@@ -55,7 +60,7 @@ def summary(books: Books, seconds: float) -> dict:
         "latency": percentiles([a.ms for a in answered]) if answered else {},
         "outcomes": outcomes,
         "error_rate": round(outcomes["error"] / max(1, len(books.attempts)), 4),
-        "busy_rate": round(outcomes["busy"] / max(1, len(books.attempts)), 4),
+        "busy_rate": round((outcomes["busy"] + outcomes["outage"]) / max(1, len(books.attempts)), 4),
         "flows": dict(books.flows),
     }
 
@@ -71,7 +76,7 @@ def timeline_chart(attempts: list[Attempt], path: Path, title: str, marks: list[
     end = max(a.started_s for a in attempts) + 5
     edges = np.arange(0, end + 5, 5)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
-    for outcome, colour in (("answered", "#2f6f9f"), ("busy", "#e67e22"), ("error", "#c0392b")):
+    for outcome, colour in (("answered", "#2f6f9f"), ("busy", "#e67e22"), ("outage", "#8e44ad"), ("error", "#c0392b")):
         counts, _ = np.histogram([a.started_s for a in attempts if a.outcome == outcome], bins=edges)
         top.plot(edges[:-1], counts / 5, color=colour, label=outcome)
     top.set_ylabel("requests/s")
@@ -109,6 +114,7 @@ def main() -> None:
                   "load_avg_before": [round(x, 1) for x in load_before],
                   "load_avg_after": [round(x, 1) for x in load_after]}
         db.dispose()
+        books.save(cluster.layout.var_dir / "attempts.jsonl")
     save_json("cluster_load", result)
     timeline_chart(books.attempts, RESULTS_DIR / "cluster_load.png",
                    f"{args.residents} residents through nginx, 2 replicas each (real cluster)")
@@ -132,7 +138,7 @@ in one sentence or through the form. A resident told "please try again" retries 
 
 | answered msgs | msg/s | p50 | p95 | p99 | mean | error rate | "try again" | verifications checked |
 |---|---|---|---|---|---|---|---|---|
-| {result['answered_messages']} | {result['messages_per_s']} | {lat['p50_ms']} ms | {lat['p95_ms']} ms | {lat['p99_ms']} ms | {lat['mean_ms']} ms | {result['error_rate']:.2%} ({out['error']}) | {result['busy_rate']:.2%} ({out['busy']}) | {result['flows'].get('checked', 0)} of {sum(result['flows'].values())} |
+| {result['answered_messages']} | {result['messages_per_s']} | {lat['p50_ms']} ms | {lat['p95_ms']} ms | {lat['p99_ms']} ms | {lat['mean_ms']} ms | {result['error_rate']:.2%} ({out['error']}) | {result['busy_rate']:.2%} ({out['busy'] + out['outage']}) | {result['flows'].get('checked', 0)} of {sum(result['flows'].values())} |
 
 Exactly one reply per message: every chat request got exactly one HTTP answer, and Rasa's tracker
 in PostgreSQL holds {tracker['messages_in_tracker']} messages of these residents: {tracker['lost']} answered ones missing,

@@ -42,8 +42,9 @@ _LINK = re.compile(r"https?://\S+/bind\?t=[A-Za-z0-9_.\-]+")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def busy_texts() -> tuple[str, ...]:
-    """What residents read when nothing can answer: nginx's and the channel's text, the bot's outage reply."""
+def busy_texts() -> tuple[str, str]:
+    """The two polite "try again shortly": nginx's and the channel's (no turn ran), and the bot's own
+    outage reply (a turn ran and is stored, but an action could not reach the app)."""
     domain = yaml.safe_load(FALLBACK_DOMAIN.read_text(encoding="utf-8"))
     return load_texts().busy, domain["responses"]["utter_service_unavailable"][0]["text"]
 
@@ -58,7 +59,7 @@ class Attempt:
     started_s: float  # since the run began
     ms: float
     status: int  # 0: no HTTP response at all
-    outcome: str  # answered | busy | error
+    outcome: str  # answered | busy (no turn ran) | outage (the bot's outage reply) | error
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Books:
     started: float = field(default_factory=time.monotonic)
     attempts: list[Attempt] = field(default_factory=list)
     flows: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, attempt: Attempt) -> None:
@@ -78,6 +80,18 @@ class Books:
     def flow(self, result: str) -> None:
         with self.lock:
             self.flows[result] += 1
+
+    def note(self, text: str) -> None:
+        with self.lock:
+            self.notes.append(text)
+
+    def save(self, path: Path) -> None:
+        """Every attempt as one JSON line, then the notes (for reading a run afterwards)."""
+        with path.open("w", encoding="utf-8") as out:
+            for attempt in self.attempts:
+                out.write(json.dumps(attempt.__dict__, ensure_ascii=False) + "\n")
+            for text in self.notes:
+                out.write(json.dumps({"note": text}, ensure_ascii=False) + "\n")
 
 
 class GaveUp(RuntimeError):
@@ -120,8 +134,9 @@ class Resident:
                 self._record(message, "chat", started, 0, "error")
                 reply, response = "", None
             if response is not None:
-                polite = any(busy in reply for busy in self.busy)
-                outcome = "busy" if polite else "answered" if response.status_code == 200 and reply else "error"
+                channel_busy, bot_outage = self.busy
+                outcome = ("busy" if channel_busy in reply else "outage" if bot_outage in reply
+                           else "answered" if response.status_code == 200 and reply else "error")
                 self._record(message, "chat", started, response.status_code, outcome)
                 if outcome == "answered":
                     return reply
@@ -138,7 +153,7 @@ class Resident:
                 self._record(f"{method} /bind", "web", started, 0, "error")
                 time.sleep(RETRY_PAUSE_S)
                 continue
-            polite = response.status_code == 503 and any(busy in response.text for busy in self.busy)
+            polite = response.status_code == 503 and self.busy[0] in response.text
             outcome = "answered" if expect in response.text else "busy" if polite else "error"
             self._record(f"{method} /bind", "web", started, response.status_code, outcome)
             if outcome == "answered":
@@ -175,7 +190,11 @@ class Resident:
             for step in ("核验好了", "药店", "不知道"):
                 self.say(step)
             reply = self.say("降压药")
-        self.books.flow("checked" if "78%" in reply else "wrong check")
+        if "78%" in reply:
+            self.books.flow("checked")
+        else:
+            self.books.flow("wrong check")
+            self.books.note(f"{self.sender}: check answered {reply[:120]!r}")
 
     def live(self) -> None:
         """Ask and check until the run ends."""
@@ -206,13 +225,14 @@ def crowd(url: str, db: Engine, residents: int, seconds: float, stop: threading.
 
 
 def tracker_check(db: Engine, books: Books) -> dict[str, int]:
-    """Each message answered over HTTP is in its conversation once: counts of lost and doubled ones."""
-    sent: Counter = Counter()
+    """Each message a turn ran for (an answer, or the bot's outage reply) is in its conversation once,
+    and none of those the channel or nginx called busy: lost = stored fewer times than turns ran,
+    doubled = stored more often (a message the resident was told to send again had been handled).
+    """
     processed: Counter = Counter()
     for attempt in books.attempts:
         if attempt.kind == "chat":
-            sent[(attempt.sender, attempt.text)] += 1
-            processed[(attempt.sender, attempt.text)] += attempt.status == 200
+            processed[(attempt.sender, attempt.text)] += attempt.outcome in ("answered", "outage")
     stored: Counter = Counter()
     with db.connect() as connection:
         rows = connection.execute(text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
@@ -222,5 +242,5 @@ def tracker_check(db: Engine, books: Books) -> dict[str, int]:
     return {
         "messages_in_tracker": sum(stored.values()),
         "lost": sum(max(0, processed[key] - stored[key]) for key in processed),
-        "doubled": sum(max(0, stored[key] - sent[key]) for key in stored),
+        "doubled": sum(max(0, stored[key] - processed[key]) for key in stored),
     }

@@ -178,24 +178,25 @@ def guard_takeover(
     return handle
 
 
-#: The bot's own outage reply, read from its domain (the channel has no prose of its own).
-FALLBACK_DOMAIN = Path(__file__).resolve().parent / "domain" / "fallback.yml"
+#: The channel's own wording (shared with the WeChat channel and nginx): "busy, please try again shortly".
+CHANNEL_TEXTS = Path(__file__).resolve().parent.parent / "webhook" / "texts.yml"
 
 
 @cache
-def outage_reply() -> str:
-    """utter_service_unavailable's text: "the system is busy, please try again shortly"."""
-    domain = yaml.safe_load(FALLBACK_DOMAIN.read_text(encoding="utf-8"))
-    return domain["responses"]["utter_service_unavailable"][0]["text"]
+def busy_reply() -> str:
+    """The channel's busy text: no turn ran, so sending the message again is safe (unlike the bot's
+    own outage reply, which ends a turn that did run)."""
+    return yaml.safe_load(CHANNEL_TEXTS.read_text(encoding="utf-8"))["busy"]
 
 
 def guard_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
-    """``on_new_message`` that answers the outage reply when the turn fails.
+    """``on_new_message`` that answers the channel's busy text when the turn fails.
 
     Rasa's REST channel logs such a failure and answers 200 with whatever was said so far, often
     nothing: the resident would wait for an answer that never comes. A turn fails when the
-    conversation's lock (Redis) or tracker store (the database) cannot be reached; the tracker is
-    saved at the end of a turn, so the message was not stored and sending it again is safe.
+    conversation's lock (Redis) cannot be taken or the tracker store (the database) cannot be read or
+    written; the tracker is saved at the end of a turn (and releasing the lock afterwards cannot fail:
+    bot/lock_store.py), so the message was not stored and sending it again is safe.
     """
 
     async def handle(message: UserMessage) -> Any:
@@ -203,7 +204,7 @@ def guard_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ca
             return await on_new_message(message)
         except Exception:  # noqa: BLE001 - Rasa would swallow it; the resident is told to retry
             log.exception("a turn failed; the resident is asked to try again shortly")
-            await message.output_channel.send_text_message(message.sender_id, outage_reply())
+            await message.output_channel.send_text_message(message.sender_id, busy_reply())
             return None
 
     return handle

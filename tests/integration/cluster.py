@@ -115,7 +115,8 @@ def cluster_layout(var_dir: Path, database_url: str, replicas: int = 2, extra_en
 def fresh_database() -> Iterator[str]:
     """The URL of a new PostgreSQL database, dropped on exit."""
     name = f"yibao_it_{secrets.token_hex(4)}"
-    admin = create_engine(normalize_url(POSTGRES_ADMIN), isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault benchmark restarts PostgreSQL meanwhile, killing pooled connections
+    admin = create_engine(normalize_url(POSTGRES_ADMIN), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

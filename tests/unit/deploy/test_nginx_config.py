@@ -42,7 +42,7 @@ def test_replicas_point_at_nginx_and_share_the_engines(tmp_path):
     rasa = specs["rasa-2"]
     assert rasa.argv[rasa.argv.index("--port") + 1] == "7106"
     endpoints = yaml.safe_load(Path(rasa.argv[rasa.argv.index("--endpoints") + 1]).read_text(encoding="utf-8"))
-    assert endpoints["lock_store"]["type"] == "redis" and "tracker_store" in endpoints and "action_endpoint" in endpoints
+    assert endpoints["lock_store"]["type"] == "bot.lock_store.ReleasingRedisLockStore" and "tracker_store" in endpoints and "action_endpoint" in endpoints
     assert rasa.env["YIBAO_ACTIONS_URL"] == "http://127.0.0.1:7082/webhook"
     assert rasa.env["YIBAO_TRACKER_URL"].startswith("postgresql://") and rasa.env["YIBAO_LOCK_REDIS_DB"] == "2"
     app = specs["app-1"]
