@@ -7,19 +7,25 @@ model (knowledge.beir.split_valid), the whole valid file otherwise (InsuranceQA:
 train file). The objective is the geometric mean over sets of MRR@10(weights) / MRR@10(BM25 words),
 so no set dominates; "lexical only" (dense 0) is part of the grid.
 
-Usage: python -m bench.retrieval_tune [--kind questions|passages] [--write]
+Results of one kind are merged into bench/results/retrieval_tune.json, so the kinds can be tuned apart.
+The question weights also rank the knowledge base's similar questions, so `--devset-guard` scores the
+team dev set (hit@3) with the ten best rows and with the weights in fusion.yml, and chooses the best
+row that does not lower hit@3 (the current weights when none qualifies).
+
+Usage: python -m bench.retrieval_tune [--kind questions|passages] [--sets a,b] [--write] [--devset-guard] | --report-only
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import re
 
 import numpy as np
 
-from bench.report import save_json, update_section
+from bench.report import RESULTS_DIR, save_json, update_section
 from knowledge import beir, metrics
 from knowledge.evaluate import Evaluation, cache_dir_for, candidate_parts
 from knowledge.fusion import FUSION_FILE, Weights, fuse
@@ -57,11 +63,11 @@ def mrr(parts_per_query: list, relevants: list, weights: Weights, combine=fuse) 
     return metrics.summarise(rankings, relevants)["mrr@10"]
 
 
-def tune(kind: str) -> dict:
-    """Score the whole grid on every set of ``kind``; return the table and the best weights."""
+def tune(kind: str, only: set[str] | None = None) -> dict:
+    """Score the whole grid on every set of ``kind`` (or those of ``only``); return the table and the best weights."""
     per_set = {}
     for set_name, set_kind in beir.PUBLIC_SETS.items():
-        if set_kind != kind:
+        if set_kind != kind or (only and set_name not in only):
             continue
         corpus_path = beir.benchmarks_dir() / set_name / "corpus.jsonl"
         evaluation = Evaluation(beir.load_corpus(corpus_path), kind, cache_dir=cache_dir_for(corpus_path))
@@ -90,6 +96,36 @@ def tune(kind: str) -> dict:
             "top": table[:10], "minmax_best": minmax[0], "queries": {n: len(rel) for n, (_, rel) in per_set.items()}}
 
 
+def devset_guard(result: dict) -> dict:
+    """Dev-set hit@3 of the ten best question weights and of fusion.yml's; the best that keeps hit@3."""
+    from knowledge import devset, fusion
+    from knowledge.encoder import Encoder
+    from knowledge.entries import load_entries
+    from knowledge.evaluate import VECTOR_CACHE_DIR
+    from knowledge.search import KnowledgeSearch
+    from knowledge.vector_cache import VectorCache
+
+    original = FUSION_FILE.read_text(encoding="utf-8")
+    current = vars(fusion.weights_for("questions")).copy()
+    encoder = Encoder()
+    cache = VectorCache(VECTOR_CACHE_DIR / "knowledge_base", encoder)
+    items = devset.load_devset()
+    rows = [{"weights": current, "ratio": None, "current": True}, *result["top"]]
+    try:
+        for row in rows:
+            write_weights("questions", row["weights"])
+            fusion._configured.cache_clear()
+            outcomes = devset.run(KnowledgeSearch(load_entries(), encoder, cache), items)
+            row["devset_hit@3"] = devset.scores(outcomes, 0.5)["hit@3"]
+            row["devset_hit@1"] = devset.scores(outcomes, 0.5)["hit@1"]
+    finally:
+        FUSION_FILE.write_text(original, encoding="utf-8")
+        fusion._configured.cache_clear()
+    floor = rows[0]["devset_hit@3"]
+    keeping = [row for row in rows[1:] if row["devset_hit@3"] >= floor]
+    return {"rows": rows, "chosen": keeping[0] if keeping else rows[0]}
+
+
 def write_weights(kind: str, weights: dict) -> None:
     """Replace the ``kind`` line of fusion.yml's `hybrid:` block, keeping the file's comments."""
     text = FUSION_FILE.read_text(encoding="utf-8")
@@ -100,21 +136,42 @@ def write_weights(kind: str, weights: dict) -> None:
     FUSION_FILE.write_text(text, encoding="utf-8")
 
 
-def report(results: dict, written: bool) -> str:
-    """The `retrieval_tune` section of BENCHMARKS.md: the chosen weights and their valid figures."""
+def report(results: dict) -> str:
+    """The `retrieval_tune` section of BENCHMARKS.md: the best weights, their valid figures, what fusion.yml has."""
+    from knowledge.fusion import weights_for
+
     lines = ["## Fusion weights, tuned on valid queries only (issue 3)", "",
              "`python -m bench.retrieval_tune --write`: every weight combination of the grid "
              f"{list(GRID)} per ranker, scored by MRR@10 on the tuning queries (the half of queries_valid.jsonl "
              "not used for training; all of it for InsuranceQA-zh, whose train file trained the encoder); objective: "
-             "geometric mean over the sets of a kind of MRR@10 / BM25-words MRR@10. "
-             + ("The best weights were written to knowledge/fusion.yml." if written else "fusion.yml was not changed."),
+             "geometric mean over the sets of a kind of MRR@10 / BM25-words MRR@10. Kinds without a row were not "
+             "tuned in this session.",
              "", "| kind | set | tuning queries | bm25 | best lexical only | chosen hybrid | weights (dense, words, chars) |",
              "|---|---|---|---|---|---|---|"]
     for kind, r in results.items():
-        w = r["best"]["weights"]
+        chosen = r.get("chosen", r["best"])
+        w = chosen["weights"]
         for name, base in r["bm25_mrr@10"].items():
+            valid = chosen.get("mrr@10", {}).get(name)
             lines.append(f"| {kind} | {name} | {r['queries'][name]} | {base:.3f} | {r['best_lexical']['mrr@10'][name]:.3f} | "
-                         f"**{r['best']['mrr@10'][name]:.3f}** | {w['dense']}, {w['words']}, {w['chars']} |")
+                         f"**{valid:.3f}** | {w['dense']}, {w['words']}, {w['chars']} |" if valid is not None else
+                         f"| {kind} | {name} | {r['queries'][name]} | {base:.3f} | {r['best_lexical']['mrr@10'][name]:.3f} | "
+                         f"(not scored) | {w['dense']}, {w['words']}, {w['chars']} |")
+    for kind, r in results.items():
+        configured = vars(weights_for(kind)).copy()
+        chosen = r.get("chosen", r["best"])["weights"]
+        if {k: float(v) for k, v in configured.items()} != {k: float(v) for k, v in chosen.items()}:
+            lines += ["", f"knowledge/fusion.yml keeps other {kind} weights: {configured} (see the Dev set section "
+                      "and README, \"Retrieval models\")."]
+        if "devset_guard" in r:
+            lines += ["", f"Dev-set guard ({kind}): hit@3 / hit@1 of the team dev set (threshold-free) per candidate; "
+                      "the first row is the weights fusion.yml had before this run.", "",
+                      "| weights (dense, words, chars) | valid ratio | dev hit@3 | dev hit@1 |", "|---|---|---|---|"]
+            for row in r["devset_guard"]["rows"]:
+                w = row["weights"]
+                ratio = f"×{row['ratio']:.2f}" if row["ratio"] else "current"
+                lines.append(f"| {w['dense']}, {w['words']}, {w['chars']} | {ratio} | "
+                             f"{row['devset_hit@3']:.3f} | {row['devset_hit@1']:.3f} |")
     lines += ["", "Encoder: " + ", ".join(f"{kind} `{r['model']}`" for kind, r in results.items()) + " (vector-cache key). "
               "Min-max scaling instead of dividing by the top score was tried on the 30 best rows and is not used: "
               + "; ".join(f"{kind} best ×{r['minmax_best']['ratio']:.2f} against ×{r['best']['ratio']:.2f}"
@@ -125,14 +182,21 @@ def report(results: dict, written: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=["questions", "passages"], action="append")
+    parser.add_argument("--sets", help="comma-separated subset of the public sets (default: all of the kind)")
+    parser.add_argument("--devset-guard", action="store_true",
+                        help="questions: choose among the best rows by the team dev set's hit@3 (see above)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the BENCHMARKS section from the saved JSON")
     parser.add_argument("--write", action="store_true", help="write the best weights into knowledge/fusion.yml")
     args = parser.parse_args()
     if not beir.benchmarks_dir().is_dir():
         print(f"skipped: no public sets at {beir.benchmarks_dir()}")
         return
+    if args.report_only:
+        update_section("retrieval_tune", report(json.loads((RESULTS_DIR / "retrieval_tune.json").read_text(encoding="utf-8"))))
+        return
     results = {}
     for kind in args.kind or ["questions", "passages"]:
-        result = tune(kind)
+        result = tune(kind, set(args.sets.split(",")) if args.sets else None)
         results[kind] = result
         print(f"{kind} ({result['model']}): BM25 {result['bm25_mrr@10']}")
         for row in result["top"][:5]:
@@ -141,11 +205,20 @@ def main() -> None:
         print(f"  best lexical only {lexical['weights']} ×{lexical['ratio']:.2f}")
         alt = result["minmax_best"]
         print(f"  min-max scaling instead (tried, not used): {alt['weights']} ×{alt['ratio']:.2f}")
+        chosen = result["best"]
+        if kind == "questions" and args.devset_guard:
+            result["devset_guard"] = devset_guard(result)
+            chosen = result["devset_guard"]["chosen"]
+            for row in result["devset_guard"]["rows"]:
+                print(f"  dev set {row['weights']}: hit@3 {row['devset_hit@3']:.3f} hit@1 {row['devset_hit@1']:.3f}")
+            print(f"  chosen with the dev-set guard: {chosen['weights']}")
+        result["chosen"] = chosen
         if args.write:
-            write_weights(kind, result["best"]["weights"])
-    save_json("retrieval_tune", results)
-    if set(results) == {"questions", "passages"}:
-        update_section("retrieval_tune", report(results, args.write))
+            write_weights(kind, chosen["weights"])
+    path = RESULTS_DIR / "retrieval_tune.json"
+    merged = {**(json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}), **results}
+    save_json("retrieval_tune", merged)
+    update_section("retrieval_tune", report(merged))
 
 
 if __name__ == "__main__":
