@@ -145,7 +145,8 @@ def report(results: dict) -> str:
         "`python -m bench.retrieval_public`: the production pipeline (normalise → Collection with the weights of "
         "`knowledge/fusion.yml`) on each set, every mode in the same run. bm25 = BM25 (k1 1.5, b 0.75) over the "
         "project's jieba words (user dictionary, synonyms, stopwords dropped); lexical = words + characters; "
-        f"dense = the trained encoder `{model}` alone (README, \"Retrieval models\"); hybrid = the tuned fusion. "
+        f"dense = the trained encoder `{model}` alone (README, \"Retrieval models\"); hybrid = the fusion with "
+        "the weights of fusion.yml (given per set). "
         "Latencies are per query (normalise, encode, search, fuse) on one torch thread; the benchmark ran under "
         "`nice -n 19` while other jobs kept the 2 cores busy (load average per set, start/end: "
         + ", ".join(f"{name} {r['load_average'][0]:.1f}/{r['load_average'][1]:.1f}" for name, r in results.items())
@@ -163,7 +164,9 @@ def report(results: dict) -> str:
         "README): the encoder was trained on a sample of its train questions; train questions whose text also "
         "occurs among the valid or test questions were left out of training.",
         "",
-        "`yibao kb eval` on the largest set: section \"`yibao kb eval` on InsuranceQA-zh\" below.",
+        ("`yibao kb eval` on the largest set: section \"`yibao kb eval` on InsuranceQA-zh\"."
+         if (RESULTS_DIR / "retrieval_kb_eval.json").exists() else
+         "`yibao kb eval` on the largest set (`--time-cli`): not measured yet."),
         "",
     ]
     for name, r in results.items():

@@ -146,7 +146,7 @@ def report(results: dict) -> str:
              "not used for training; all of it for InsuranceQA-zh, whose train file trained the encoder); objective: "
              "geometric mean over the sets of a kind of MRR@10 / BM25-words MRR@10. Kinds without a row were not "
              "tuned in this session.",
-             "", "| kind | set | tuning queries | bm25 | best lexical only | chosen hybrid | weights (dense, words, chars) |",
+             "", "| kind | set | tuning queries | bm25 | best lexical only | best hybrid | its weights (dense, words, chars) |",
              "|---|---|---|---|---|---|---|"]
     for kind, r in results.items():
         chosen = r.get("chosen", r["best"])
@@ -161,8 +161,8 @@ def report(results: dict) -> str:
         configured = vars(weights_for(kind)).copy()
         chosen = r.get("chosen", r["best"])["weights"]
         if {k: float(v) for k, v in configured.items()} != {k: float(v) for k, v in chosen.items()}:
-            lines += ["", f"knowledge/fusion.yml keeps other {kind} weights: {configured} (see the Dev set section "
-                      "and README, \"Retrieval models\")."]
+            lines += ["", f"knowledge/fusion.yml keeps other {kind} weights: {configured}; its comment gives the "
+                      "dev-set measurement that decided it (section \"Dev set\")."]
         if "devset_guard" in r:
             lines += ["", f"Dev-set guard ({kind}): hit@3 / hit@1 of the team dev set (threshold-free) per candidate; "
                       "the first row is the weights fusion.yml had before this run.", "",
