@@ -76,3 +76,37 @@ def test_sqlite_tracker_store_keeps_conversations_in_wal_mode(tmp_path):
     )
     assert result["texts"] == ["去外省住院怎么报销", "先备案"]
     assert result["mode"] == "wal"
+
+
+def test_models_built_eagerly_still_predict_through_a_traced_function():
+    from bot.training import model_path
+
+    result = run_in_rasa(
+        f"""
+        import asyncio
+        import json
+
+        from rasa.core.agent import Agent
+        from rasa.utils.tensorflow.models import RasaModel
+        from bot.server import build_loaded_models_eagerly
+
+        built = []
+        build_loaded_models_eagerly()
+        eager_load = RasaModel.load.__func__
+
+        def recording_load(cls, *args, **kwargs):
+            model = eager_load(cls, *args, **kwargs)
+            built.append(model)
+            return model
+
+        RasaModel.load = classmethod(recording_load)
+        agent = Agent.load({str(model_path())!r})
+        parsed = asyncio.run(agent.parse_message("去外地住院要备案吗"))
+        print(json.dumps({{"intent": parsed["intent"]["name"], "confidence": parsed["intent"]["confidence"],
+                           "eager": [model.run_eagerly for model in built],
+                           "traced": [model._tf_predict_step is not None for model in built]}}))
+        """
+    )
+    assert result["intent"] not in ("nlu_fallback", None) and result["confidence"] > 0.5
+    assert result["eager"] and not any(result["eager"])  # DIET and TED predict through tf.function
+    assert all(result["traced"])
