@@ -72,18 +72,18 @@ class Takeover:
         the bot's later turns see its intent.
         """
         url = f"{self.rasa_url}/conversations/{quote(message.sender_id, safe='')}/tracker/events"
-        async with aiohttp.ClientSession(timeout=self.timeout) as http:
-            try:
-                async with http.post(f"{self.rasa_url}/model/parse", json={"text": message.text}) as r:
-                    r.raise_for_status()
-                    parse_data = await r.json()
-            except (aiohttp.ClientError, TimeoutError, ValueError):
-                parse_data = {"text": message.text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
-                              "entities": []}
-            event = {"event": "user", "text": message.text, "parse_data": parse_data, "timestamp": time.time(),
-                     "input_channel": message.input_channel, "metadata": message.metadata or {}}
-            async with http.post(url, json=event) as r:
+        http = self._session()
+        try:
+            async with http.post(f"{self.rasa_url}/model/parse", json={"text": message.text}) as r:
                 r.raise_for_status()
+                parse_data = await r.json()
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            parse_data = {"text": message.text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
+                          "entities": []}
+        event = {"event": "user", "text": message.text, "parse_data": parse_data, "timestamp": time.time(),
+                 "input_channel": message.input_channel, "metadata": message.metadata or {}}
+        async with http.post(url, json=event) as r:
+            r.raise_for_status()
 
 
 class BadMessage(ValueError):
