@@ -42,7 +42,7 @@ JSON = st.recursive(
     max_leaves=8,
 )
 QUESTIONS = st.sampled_from(["我的慢病卡刷不了怎么办", "异地就医怎么备案", "在嘉鱼某药店买降压药", "急诊", "不知道",
-                             "身份证110101199003070017", "手机13912345678", "起付线是多少", " ", ""])
+                             "身份证990101199001011132", "手机13912345678", "起付线是多少", " ", ""])
 TEXT = st.one_of(QUESTIONS, st.text(max_size=40), st.integers(1990, 2010).map(lambda n: "医" * n))
 PLAUSIBLE = {
     "text": TEXT, "q": TEXT, "intent": st.sampled_from(["ask_policy", "nlu_fallback"]),

@@ -21,7 +21,7 @@ EVENTS = ("subscribe", "unsubscribe", "CLICK", "click", "VIEW", "LOCATION", "SCA
 MENU_KEYS = ("CROSS_REGION_FILING", "CHRONIC_CARD", "NO_SUCH_KEY", "")
 
 #: Text a resident could send: Chinese, digits that look like ID or phone numbers, markup, emoji.
-_SNIPPETS = ("异地就医怎么备案", "慢病卡刷不了", "110101199003070017", "13912345678", "1", "转人工", "]]>", "<b>",
+_SNIPPETS = ("异地就医怎么备案", "慢病卡刷不了", "990101199001011132", "13912345678", "1", "转人工", "]]>", "<b>",
              "&amp;", "&#0;", "\u2028", "😀", "   ", "\x00", "\x1b")
 
 
