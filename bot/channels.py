@@ -136,7 +136,7 @@ class RedactingRestInput(RestInput):
 
     def _extract_input_channel(self, req: Request) -> str:
         channel = _body(req).get("input_channel")
-        return channel if isinstance(channel, str) and channel else self.name()
+        return redact(channel) if isinstance(channel, str) and channel else self.name()
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = _body(request).get("metadata")
