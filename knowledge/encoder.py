@@ -2,7 +2,9 @@
 
 The base folder is built at setup by knowledge/embedding_model.py and the trained retrieval model
 installed beside it by knowledge/retrieval_model.py (see README, "Retrieval models"). Loading is lazy
-and happens once; a service encoding one query at a time runs torch on one thread (measured faster here).
+and happens once. Batches run on torch; single queries run on the model's ONNX export when setup made
+one (knowledge/onnx_encoder.py: same vectors, about twice as fast on one thread; YIBAO_QUERY_ENCODER=torch
+turns it off).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Encoder:
         self.path = Path(path or model_dir())
         self.max_seq_length = max_seq_length
         self._model = None
+        self._query_encoder = None
 
     @property
     def available(self) -> bool:
@@ -82,9 +85,25 @@ class Encoder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    @property
+    def query_backend(self) -> str:
+        """"onnx" when single queries run on the model's ONNX export, else "torch"."""
+        return "onnx" if self._onnx() is not None else "torch"
+
+    def _onnx(self):  # noqa: ANN202 - OnnxQueryEncoder, imported lazily
+        if self._query_encoder is None:
+            from knowledge.onnx_encoder import OnnxQueryEncoder, exported_graph
+
+            graph = exported_graph(self.path) if os.environ.get("YIBAO_QUERY_ENCODER", "onnx") == "onnx" else None
+            self._query_encoder = OnnxQueryEncoder(self.path, graph, max_seq_length=self.max_seq_length) if graph else False
+        return self._query_encoder or None
+
     def encode_query(self, text: str) -> np.ndarray:
         """Embedding of one text (dim,), for the query path."""
-        return self.encode([text], batch_size=1)[0]
+        if not self.available:
+            raise ModelMissing(f"no embedding model at {self.path}; run `make model`")
+        onnx = self._onnx()
+        return onnx.encode([text])[0] if onnx is not None else self.encode([text], batch_size=1)[0]
 
 
 def use_threads(count: int) -> None:

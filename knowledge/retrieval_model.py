@@ -7,6 +7,8 @@ seed, recipe). `make model` then builds var/models/<name>/ from the base folder 
 wheel) and these weights. The float16 → float32 round trip's effect on the dev set is measured by
 `python -m bench.retrieval_devset --compare <float32 folder>` (BENCHMARKS.md, "Dev set").
 
+`install` also exports each model's query encoder to ONNX (knowledge/onnx_encoder.py).
+
 Usage: python -m knowledge.retrieval_model install | pack DIR
 """
 
@@ -81,7 +83,7 @@ def install(name: str, base_dir: Path = DEFAULT_MODEL_DIR, models_dir: Path = MO
     packed = load_file(str(weights))
     staging = Path(tempfile.mkdtemp(dir=Path(models_dir), prefix=f".{name}-"))
     try:
-        shutil.copytree(base_dir, staging, dirs_exist_ok=True)
+        shutil.copytree(base_dir, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("onnx"))
         for file_name in WEIGHT_FILES:
             prefix = f"{file_name}::"
             tensors = {k[len(prefix):]: v.to(torch.float32) if v.is_floating_point() else v
@@ -108,8 +110,12 @@ def main() -> None:
     if args.command == "pack":
         print(pack(args.model_dir))
         return
+    from knowledge.onnx_encoder import export
+
+    print(export(DEFAULT_MODEL_DIR))
     for name in packed_names():
         print(install(name))
+        print(export(MODELS_DIR / name))
 
 
 if __name__ == "__main__":

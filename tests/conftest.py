@@ -52,3 +52,31 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+_PROJECT_VARIABLES = ("YIBAO_", "WECHAT_", "DATABASE_URL")
+_ENVIRONMENT_AT_START = {key: value for key, value in os.environ.items() if key.startswith(_PROJECT_VARIABLES)}
+
+
+def _top_package(item: pytest.Item | None) -> str | None:
+    """tests/<package> of an item (fuzz, integration, unit, ...), None after the last test."""
+    if item is None:
+        return None
+    return item.path.relative_to(item.config.rootpath).parts[1]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Fail loudly when a test package leaves the project's environment variables changed for the next.
+
+    A fixture that patched YIBAO_MODEL_DIR for the whole session once made every later integration
+    test run without the embedding model; this names the leak where it happens instead.
+    """
+    result = yield
+    if _top_package(item) != _top_package(nextitem):
+        now = {key: value for key, value in os.environ.items() if key.startswith(_PROJECT_VARIABLES)}
+        leaked = sorted(key for key in now.keys() | _ENVIRONMENT_AT_START.keys()
+                        if now.get(key) != _ENVIRONMENT_AT_START.get(key))
+        if leaked:
+            raise AssertionError(f"tests/{_top_package(item)} left environment variables changed: {', '.join(leaked)}")
+    return result

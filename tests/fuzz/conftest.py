@@ -45,8 +45,9 @@ def push() -> WeChatPush:
     return WeChatPush(TOKEN, APP_ID, new_aes_key())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(tmp_path_factory, rasa, push) -> Iterator[Flask]:
+    """The app on a throwaway var/ (no model, fake Rasa and WeChat); its environment is undone after tests/fuzz."""
     var_dir = tmp_path_factory.mktemp("fuzz-var")
     platform = FakeWeChatPlatform(APP_ID, SECRET).start()
     with pytest.MonkeyPatch.context() as patch:
