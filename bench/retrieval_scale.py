@@ -17,6 +17,7 @@ Usage: python -m bench.retrieval_scale [--sizes 10000,100000] [--queries 600]
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 import zlib
@@ -130,7 +131,8 @@ def measure(sizes: Sequence[int], count: int) -> dict:
     base = published(load_entries())
     encoder = Encoder()
     questions = [item.question for item in load_devset()]
-    result: dict = {"model": encoder.path.name, "build": build_throughput(encoder, base)}
+    result: dict = {"model": encoder.path.name, "query_encoder": encoder.query_backend,
+                    "load_average_start": round(os.getloadavg()[0], 1), "build": build_throughput(encoder, base)}
     vectors = NoisyVectors(encoder, base)
     for size in sizes:
         entries, origin = synthetic_entries(base, size)
@@ -146,6 +148,7 @@ def measure(sizes: Sequence[int], count: int) -> dict:
         result[str(size)] = row
         print(size, {k: row[k] for k in ("p50_ms", "p95_ms", "p99_ms", "index_memory_mb")})
         del search
+    result["load_average_end"] = round(os.getloadavg()[0], 1)
     return result
 
 
@@ -155,7 +158,7 @@ def chart(result: dict, sizes: Sequence[int]) -> None:
     groups = {f"{size:,} entries": {p: result[str(size)][f"{p}_ms"] for p in ("p50", "p95", "p99")} for size in sizes}
     for size in sizes:
         groups[f"{size:,} entries"]["encode p95"] = result[str(size)]["encode"]["p95_ms"]
-    grouped_bars(groups, RESULTS_DIR / "retrieval_scale.png", "Knowledge search latency, one torch thread", ylabel="ms")
+    grouped_bars(groups, RESULTS_DIR / "retrieval_scale.png", "Knowledge search latency, one thread", ylabel="ms")
 
 
 def report(result: dict, sizes: Sequence[int]) -> str:
@@ -179,9 +182,10 @@ def report(result: dict, sizes: Sequence[int]) -> str:
         "## Knowledge search at scale (issue 3)", "",
         f"`python -m bench.retrieval_scale`: synthetic entries (a title, two similar questions, a ~150-character "
         f"answer each) made from the real base; model `{result['model']}`; queries are the dev questions through "
-        "the whole path (normalise, encode on one torch thread, rank, fuse, confidence). Index vectors of synthetic "
-        "texts are real vectors plus noise (encoding 400,000 texts would take hours); the query is encoded for real. "
-        "Other jobs shared the 2 cores during the run, so the tails are noisy.", "",
+        f"the whole path (normalise, encode on one thread with {result['query_encoder']}, rank, fuse, confidence). "
+        "Index vectors of synthetic texts are real vectors plus noise (encoding 400,000 texts would take hours); the "
+        "query is encoded for real. Build throughput encodes for real with torch on 2 threads. Load average at start/"
+        f"end: {result['load_average_start']}/{result['load_average_end']}.", "",
         *rows, "", *verdicts, "", "Chart: `bench/results/retrieval_scale.png`.",
     ])
 
