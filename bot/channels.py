@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import aiohttp
 import yaml
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
@@ -190,13 +190,14 @@ def busy_reply() -> str:
 
 
 def guard_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
-    """``on_new_message`` that answers the channel's busy text when the turn fails.
+    """``on_new_message`` that answers only the channel's busy text when the turn fails.
 
     Rasa's REST channel logs such a failure and answers 200 with whatever was said so far, often
     nothing: the resident would wait for an answer that never comes. A turn fails when the
     conversation's lock (Redis) cannot be taken or the tracker store (the database) cannot be read or
-    written; the tracker is saved at the end of a turn (and releasing the lock afterwards cannot fail:
-    bot/lock_store.py), so the message was not stored and sending it again is safe.
+    written (bot/server.py turns off Rasa's silent fallback); the tracker is saved at the end of a turn
+    (and releasing the lock afterwards cannot fail: bot/lock_store.py), so the message was not stored
+    and sending it again is safe. What the bot said before a failed save is dropped: it was not stored.
     """
 
     async def handle(message: UserMessage) -> Any:
@@ -204,6 +205,8 @@ def guard_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Ca
             return await on_new_message(message)
         except Exception:  # noqa: BLE001 - Rasa would swallow it; the resident is told to retry
             log.exception("a turn failed; the resident is asked to try again shortly")
+            if isinstance(message.output_channel, CollectingOutputChannel):
+                message.output_channel.messages.clear()
             await message.output_channel.send_text_message(message.sender_id, busy_reply())
             return None
 

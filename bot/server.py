@@ -11,6 +11,13 @@ Loading a model, Rasa builds DIET's and TED's weights by one training step on on
 then loads the trained weights over them. That step ran as a traced TensorFlow graph with
 gradients, 75 % of a 70 s start here; it runs eagerly now (the weights are replaced right after
 anyway) and only the prediction function is traced, as before.
+
+Rasa wraps the tracker store in a ``FailSafeTrackerStore``: a conversation that cannot be read is
+replaced by an empty one, and one that cannot be saved is kept in memory only. Either way the
+resident is answered and the message is missing from the database (after a PostgreSQL restart the
+save of the empty conversation even succeeds and stores nothing: 37 answered messages lost in the
+fault run, BENCHMARKS.md). Here the tracker store's error ends the turn instead, and the REST
+channel answers its busy text (bot/channels.py): nothing was stored, so sending again is safe.
 """
 
 from __future__ import annotations
@@ -74,10 +81,26 @@ def build_loaded_models_eagerly() -> None:
     RasaModel.load = classmethod(load)
 
 
+def fail_on_tracker_store_errors() -> None:
+    """Give the agent the configured tracker store itself, without Rasa's silent in-memory fallback."""
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
+    from rasa.shared.core.domain import Domain
+
+    def create_tracker_store(store: TrackerStore | None, domain: Domain) -> TrackerStore:
+        if store is None:
+            return InMemoryTrackerStore(domain)
+        store.domain = domain
+        return store
+
+    Agent._create_tracker_store = staticmethod(create_tracker_store)
+
+
 def main() -> None:
     """Apply the fixes, then run Rasa's own command line with this process's arguments."""
     compile_action_response_validation()
     build_loaded_models_eagerly()
+    fail_on_tracker_store_errors()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

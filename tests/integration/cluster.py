@@ -19,6 +19,7 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot.training import model_path
 from deploy.cluster import all_processes, prepare
@@ -124,6 +125,39 @@ def fresh_database() -> Iterator[str]:
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def drop_connections(url: str) -> int:
+    """Terminate every open connection to the database of ``url``, as a PostgreSQL restart does; how many.
+
+    Only that database's sessions end: the server stays up for everyone else who shares it.
+    """
+    name = make_url(normalize_url(url)).database
+    admin = create_engine(normalize_url(POSTGRES_ADMIN), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return len(connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+            ), {"name": name}).all())
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def database_down(url: str) -> Iterator[None]:
+    """While inside, the database of ``url`` has no connection and refuses new ones (PostgreSQL down,
+    for this one database only); it accepts them again on exit."""
+    name = make_url(normalize_url(url)).database
+    admin = create_engine(normalize_url(POSTGRES_ADMIN), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+        drop_connections(url)
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
         admin.dispose()
 
 

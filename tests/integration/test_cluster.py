@@ -8,6 +8,7 @@ The cluster starts once for the module (about a minute and a half: two Rasa serv
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import time
@@ -15,16 +16,17 @@ import uuid
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from knowledge.store.models import KbEntry
 from knowledge.store.repository import get_version, to_entry
 from knowledge.store.workflow import Actor, publish, save_draft, submit
 from storage.db import make_engine, session_scope
 from tests.conftest import IN_CI, require_server
-from tests.integration.cluster import running_cluster
+from tests.integration.cluster import database_down, drop_connections, running_cluster
 from tests.unit.verification.conftest import ID_NUMBER, NAME, PHONE_MASKED
 from verification.sms import code_in, latest_outbox
+from webhook.texts import load_texts
 
 pytestmark = pytest.mark.integration
 
@@ -131,3 +133,50 @@ def test_a_form_half_filled_on_one_rasa_replica_is_finished_on_the_other(cluster
     assert "什么药" in texts(cluster.send(sender, "不知道", rasa=2))
     reply = texts(cluster.send(sender, "降压药", rasa=1))
     assert "78%" in reply and "张*厚" in reply, reply
+
+
+def _stored_messages(cluster, sender: str) -> list[str]:
+    """The resident's messages in Rasa's tracker in PostgreSQL, in order."""
+    engine = make_engine(cluster.layout.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' "
+                                           "ORDER BY id"), {"sender": sender}).scalars().all()
+    finally:
+        engine.dispose()
+    return [json.loads(row)["text"] for row in rows]
+
+
+def _answered(cluster, sender: str, question: str, rasa: int) -> str:
+    """The bot's answer to ``question`` on Rasa replica ``rasa``: text, not the busy reply."""
+    reply = texts(cluster.send(sender, question, rasa=rasa))
+    assert reply and load_texts().busy not in reply, reply
+    return reply
+
+
+#: Three policy questions: a conversation with some history before the fault.
+QUESTIONS = ("起付线是什么意思", "异地就医怎么备案", "门诊慢特病怎么申请认定")
+
+
+def test_while_the_tracker_database_is_down_the_resident_is_told_to_try_again_and_nothing_is_lost(cluster):
+    """A turn that cannot read or save the conversation is not answered as if it had been handled:
+    the resident reads only the busy text, and the message sent again afterwards is stored once."""
+    sender = f"c-{uuid.uuid4().hex[:10]}"
+    for question in QUESTIONS[:2]:
+        _answered(cluster, sender, question, rasa=1)
+    with database_down(cluster.layout.database_url):
+        during = texts(cluster.send(sender, QUESTIONS[2], rasa=1))
+    assert during == load_texts().busy, f"answered while the tracker could not be read or saved: {during!r}"
+    _answered(cluster, sender, QUESTIONS[2], rasa=2)
+    assert _stored_messages(cluster, sender) == list(QUESTIONS)
+
+
+def test_after_the_database_drops_every_connection_the_next_message_is_answered_and_stored(cluster):
+    """A PostgreSQL restart leaves each Rasa replica with dead pooled connections: the next turn
+    replaces them instead of failing (or, before, answering from an empty conversation)."""
+    sender = f"c-{uuid.uuid4().hex[:10]}"
+    for question in QUESTIONS[:2]:
+        _answered(cluster, sender, question, rasa=1)
+    assert drop_connections(cluster.layout.database_url) > 0
+    _answered(cluster, sender, QUESTIONS[2], rasa=1)
+    assert _stored_messages(cluster, sender) == list(QUESTIONS)
