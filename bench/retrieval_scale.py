@@ -127,12 +127,35 @@ def query_latency(search: KnowledgeSearch, questions: Sequence[str], count: int)
     return {**percentiles(total), "encode": percentiles(encode)}
 
 
+def encoder_comparison(path, questions: Sequence[str]) -> dict:
+    """One question at a time on one thread: the ONNX export against torch, and how far their vectors differ."""
+    use_threads(1)
+    torch_encoder, onnx_encoder = Encoder(path, query_backend="torch"), Encoder(path, query_backend="onnx")
+    out: dict = {"backends": {}}
+    vectors = {}
+    for label, encoder in (("torch", torch_encoder), (onnx_encoder.query_backend, onnx_encoder)):
+        for text in questions[:10]:
+            encoder.encode_query(text)
+        times, rows = [], []
+        for text in questions:
+            started = time.perf_counter()
+            rows.append(encoder.encode_query(text))
+            times.append((time.perf_counter() - started) * 1000)
+        out["backends"][label] = percentiles(times)
+        vectors[label] = np.stack(rows)
+    if "onnx" in vectors:
+        out["max_abs_difference"] = float(np.abs(vectors["onnx"] - vectors["torch"]).max())
+    return out
+
+
 def measure(sizes: Sequence[int], count: int) -> dict:
     base = published(load_entries())
     encoder = Encoder()
     questions = [item.question for item in load_devset()]
     result: dict = {"model": encoder.path.name, "query_encoder": encoder.query_backend,
-                    "load_average_start": round(os.getloadavg()[0], 1), "build": build_throughput(encoder, base)}
+                    "load_average_start": round(os.getloadavg()[0], 1),
+                    "encoders": encoder_comparison(encoder.path, [normalize_text(q) for q in questions]),
+                    "build": build_throughput(encoder, base)}
     vectors = NoisyVectors(encoder, base)
     for size in sizes:
         entries, origin = synthetic_entries(base, size)
@@ -186,8 +209,20 @@ def report(result: dict, sizes: Sequence[int]) -> str:
         "Index vectors of synthetic texts are real vectors plus noise (encoding 400,000 texts would take hours); the "
         "query is encoded for real. Build throughput encodes for real with torch on 2 threads. Load average at start/"
         f"end: {result['load_average_start']}/{result['load_average_end']}.", "",
-        *rows, "", *verdicts, "", "Chart: `bench/results/retrieval_scale.png`.",
+        *rows, "", *verdicts, "", "Chart: `bench/results/retrieval_scale.png`.", "",
+        *encoder_report(result["encoders"]),
     ])
+
+
+def encoder_report(encoders: dict) -> list[str]:
+    """Lines comparing the query encoders (one question at a time, one thread)."""
+    lines = ["### Query encoder", "", f"The {len(encoders['backends'])} ways to encode one dev question at a time on "
+             "one thread, all dev questions (ms):", "", "| backend | p50 | p95 | p99 |", "|---|---|---|---|"]
+    for label, p in encoders["backends"].items():
+        lines.append(f"| {label} | {p['p50_ms']} | {p['p95_ms']} | {p['p99_ms']} |")
+    if "max_abs_difference" in encoders:
+        lines += ["", f"Largest difference between an ONNX and a torch vector component: {encoders['max_abs_difference']:.1e}."]
+    return lines
 
 
 def main() -> None:

@@ -38,8 +38,10 @@ class ModelMissing(RuntimeError):
 class Encoder:
     """Encodes texts with a sentence-transformers model; vectors are L2-normalised float32."""
 
-    def __init__(self, path: Path | None = None, max_seq_length: int = 128) -> None:
+    def __init__(self, path: Path | None = None, max_seq_length: int = 128, query_backend: str | None = None) -> None:
+        """``query_backend`` "torch" keeps single queries on torch; default: $YIBAO_QUERY_ENCODER, else "onnx"."""
         self.path = Path(path or model_dir())
+        self._wanted_backend = query_backend or os.environ.get("YIBAO_QUERY_ENCODER", "onnx")
         self.max_seq_length = max_seq_length
         self._model = None
         self._query_encoder = None
@@ -94,7 +96,7 @@ class Encoder:
         if self._query_encoder is None:
             from knowledge.onnx_encoder import OnnxQueryEncoder, exported_graph
 
-            graph = exported_graph(self.path) if os.environ.get("YIBAO_QUERY_ENCODER", "onnx") == "onnx" else None
+            graph = exported_graph(self.path) if self._wanted_backend == "onnx" else None
             self._query_encoder = OnnxQueryEncoder(self.path, graph, max_seq_length=self.max_seq_length) if graph else False
         return self._query_encoder or None
 

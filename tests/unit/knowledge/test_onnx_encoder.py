@@ -33,9 +33,10 @@ def test_single_queries_on_onnx_get_the_torch_vectors(model_copy, monkeypatch):
     questions = [item.question for item in load_devset()][:60]
     onnx = Encoder(model_copy)
     assert onnx.query_backend == "onnx"
-    monkeypatch.setenv("YIBAO_QUERY_ENCODER", "torch")
-    torch = Encoder(model_copy)
+    torch = Encoder(model_copy, query_backend="torch")
     assert torch.query_backend == "torch"
+    monkeypatch.setenv("YIBAO_QUERY_ENCODER", "torch")
+    assert Encoder(model_copy).query_backend == "torch"
     got = np.stack([onnx.encode_query(q) for q in questions])
     expected = np.stack([torch.encode_query(q) for q in questions])
     assert got.shape == (60, 384)
