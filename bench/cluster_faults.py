@@ -126,11 +126,15 @@ def window_outcomes(books: Books, fault: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-r", "--residents", type=int, default=50)
+    parser.add_argument("--keep-database", action="store_true",
+                        help="keep the run's PostgreSQL database (its name is printed) to read the tracker afterwards")
     args = parser.parse_args()
     from tests.integration.cluster import running_cluster
 
     try:
-        with running_cluster(run_dir("cluster_faults"), model=bench_model()) as cluster:
+        with running_cluster(run_dir("cluster_faults"), model=bench_model(), keep_database=args.keep_database) as cluster:
+            if args.keep_database:
+                print(f"database kept: {cluster.layout.database_url}", flush=True)
             db = make_engine(cluster.layout.database_url)
             crowd(cluster.url, db, residents=5, seconds=15, books=Books(prefix="warm"))
             stop, books = threading.Event(), Books()

@@ -113,8 +113,8 @@ def cluster_layout(var_dir: Path, database_url: str, replicas: int = 2, extra_en
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """The URL of a new PostgreSQL database, dropped on exit."""
+def fresh_database(keep: bool = False) -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped on exit unless ``keep``."""
     name = f"yibao_it_{secrets.token_hex(4)}"
     # pre-ping: the fault benchmark restarts PostgreSQL meanwhile, killing pooled connections
     admin = create_engine(normalize_url(POSTGRES_ADMIN), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
@@ -123,8 +123,9 @@ def fresh_database() -> Iterator[str]:
     try:
         yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -171,12 +172,12 @@ def forget_redis_keys(url: str = REDIS_TEST_URL) -> None:
 
 @contextmanager
 def running_cluster(var_dir: Path, replicas: int = 2, extra_env: dict | None = None,
-                    model: Path | None = None) -> Iterator[RunningCluster]:
-    """The whole cluster, healthy; stopped and its database dropped on exit."""
+                    model: Path | None = None, keep_database: bool = False) -> Iterator[RunningCluster]:
+    """The whole cluster, healthy; stopped and its database dropped (unless ``keep_database``) on exit."""
     model = model or model_path()
     if not model.exists():
         raise RuntimeError(f"no Rasa model at {model}; run `make bot-model` (make test does)")
-    with fresh_database() as database_url:
+    with fresh_database(keep=keep_database) as database_url:
         layout = cluster_layout(var_dir, database_url, replicas, extra_env)
         prepare(layout)
         log_path = var_dir / "cluster.log"
