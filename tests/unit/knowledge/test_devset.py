@@ -17,9 +17,10 @@ from knowledge.search import KnowledgeSearch
 from knowledge.vector_cache import VectorCache
 from tests.conftest import IN_CI
 
-#: Measured with the trained model `retrieval`: hit@3 0.929, hit@1 0.762 (the base model: 0.921, 0.717; BENCHMARKS.md).
-HIT3_FLOOR = 0.92
-HIT1_FLOOR = 0.72
+#: Measured with the trained model `retrieval-2` and its tuned weights: hit@3 0.958, hit@1 0.833 (`retrieval`
+#: before it: 0.929, 0.762; the base model: 0.921, 0.717; BENCHMARKS.md).
+HIT3_FLOOR = 0.93
+HIT1_FLOOR = 0.80
 #: Largest share of unanswerable dev questions that may get an answer instead of the not-sure reply.
 MAX_FALSE_ANSWERS = 0.2
 
