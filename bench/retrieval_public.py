@@ -97,9 +97,9 @@ def cli_report(cli: dict) -> str:
     rows = "\n".join(f"| {mode} | {m['mrr@10']:.3f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} |" for mode, m in modes.items())
     return (f"## `yibao kb eval` on InsuranceQA-zh (issue 3)\n\n"
             f"`python -m bench.retrieval_public --time-cli`: `yibao kb eval --mode all --json` on {cli['set']} "
-            f"(27,413 passages, {cli['result']['queries']} test queries, four modes), as a subprocess under "
-            f"`nice -n 19` on the shared 2-core machine (load average {cli['load_before'][0]:.1f} before, "
-            f"{cli['load_after'][0]:.1f} after).\n\n"
+            f"(27,413 passages, {cli['result']['queries']} test queries, four modes), as a subprocess on the "
+            f"2-core machine (load average {cli['load_before'][0]:.1f} before, {cli['load_after'][0]:.1f} after; "
+            "above 2 means other jobs shared the cores).\n\n"
             f"Wall time **{cli['seconds'] / 60:.1f} min** ({warm}; {cli['encoded']} texts at "
             f"{cli['encoded_per_second'] or 0:.1f}/s on 2 torch threads) against the 15-minute target: {verdict}.\n\n"
             f"| mode | MRR@10 | p50 ms | p95 ms |\n|---|---|---|---|\n{rows}\n\n"
@@ -147,10 +147,11 @@ def report(results: dict) -> str:
         "project's jieba words (user dictionary, synonyms, stopwords dropped); lexical = words + characters; "
         f"dense = the trained encoder `{model}` alone (README, \"Retrieval models\"); hybrid = the fusion with "
         "the weights of fusion.yml (given per set). "
-        "Latencies are per query (normalise, encode, search, fuse) on one torch thread; the benchmark ran under "
-        "`nice -n 19` while other jobs kept the 2 cores busy (load average per set, start/end: "
+        "Latencies are per query (normalise, encode, search, fuse) on one thread, the query encoded the way the "
+        "service does it (ONNX Runtime when the model's export exists, README). Load average per set, start/end: "
         + ", ".join(f"{name} {r['load_average'][0]:.1f}/{r['load_average'][1]:.1f}" for name, r in results.items())
-        + "): the milliseconds include waiting for the CPU. Sets may come from separate runs "
+        + " (above 2, other jobs shared the 2 cores and the milliseconds include waiting for the CPU). "
+        "Sets may come from separate runs "
         "(`--sets`); within a set every mode ran in the same run.",
         "",
         "Test figures (queries.jsonl, never tuned on), MRR@10; the targets are hybrid / bm25 in the same run.",

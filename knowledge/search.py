@@ -133,6 +133,7 @@ class _Indexed:
     ) -> None:
         self.entries = entries
         self.by_id = {entry.id: entry for entry in entries}
+        self.position = {entry.id: i for i, entry in enumerate(entries)}
         question_texts: list[str] = []
         self.question_owner: list[int] = []
         for i, entry in enumerate(entries):
@@ -184,7 +185,7 @@ class _Indexed:
         """How sure the best hit answers ``text``: dense similarity blended with lexical coverage."""
         words = segment.words(text)
         if words:
-            index = self.entries.index(hit.entry)
+            index = self.position[hit.entry.id]
             weights = [self.idf.get(word, self.unknown_idf) for word in words]
             covered = sum(w for word, w in zip(words, weights, strict=True) if word in self.entry_words[index])
             coverage = covered / sum(weights)
