@@ -157,6 +157,7 @@ def measure(sizes: Sequence[int], count: int) -> dict:
                     "encoders": encoder_comparison(encoder.path, [normalize_text(q) for q in questions]),
                     "build": build_throughput(encoder, base)}
     vectors = NoisyVectors(encoder, base)
+    result["baseline_rss_mb"] = round(rss_mb(), 0)  # models loaded, no index yet
     for size in sizes:
         entries, origin = synthetic_entries(base, size)
         vectors.add_origin(origin)
@@ -186,10 +187,11 @@ def chart(result: dict, sizes: Sequence[int]) -> None:
 
 def report(result: dict, sizes: Sequence[int]) -> str:
     b = result["build"]
-    rows = ["| entries | indexed texts | build s | index MB | p50 ms | p95 ms | p99 ms | encode p95 ms |", "|---|---|---|---|---|---|---|---|"]
+    rows = ["| entries | indexed texts | build s | process RSS MB | p50 ms | p95 ms | p99 ms | encode p95 ms |",
+            "|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         r = result[str(size)]
-        rows.append(f"| {size:,} | {r['texts']:,} | {r['index_build_s']} | {r['index_memory_mb']:.0f} | {r['p50_ms']} | "
+        rows.append(f"| {size:,} | {r['texts']:,} | {r['index_build_s']} | {r['process_rss_mb']:.0f} | {r['p50_ms']} | "
                     f"{r['p95_ms']} | {r['p99_ms']} | {r['encode']['p95_ms']} |")
     p95 = result.get("10000", {}).get("p95_ms")
     p99 = result.get("100000", {}).get("p99_ms")
@@ -207,9 +209,12 @@ def report(result: dict, sizes: Sequence[int]) -> str:
         f"answer each) made from the real base; model `{result['model']}`; queries are the dev questions through "
         f"the whole path (normalise, encode on one thread with {result['query_encoder']}, rank, fuse, confidence). "
         "Index vectors of synthetic texts are real vectors plus noise (encoding 400,000 texts would take hours); the "
-        "query is encoded for real. Build throughput encodes for real with torch on 2 threads. Load average at start/"
+        f"query is encoded for real. Build throughput encodes for real on 2 threads ({result['query_encoder']}). "
+        "Load average at start/"
         f"end: {result['load_average_start']}/{result['load_average_end']}.", "",
-        *rows, "", *verdicts, "", "Chart: `bench/results/retrieval_scale.png`.", "",
+        *rows, "", f"Process memory before any index (models and the real base's vectors loaded): "
+        f"{result.get('baseline_rss_mb', 'not recorded')} MB; each size was built after the previous one was dropped.",
+        "", *verdicts, "", "Chart: `bench/results/retrieval_scale.png`.", "",
         *encoder_report(result["encoders"]),
     ])
 
@@ -229,8 +234,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=600)
+    parser.add_argument("--report-only", action="store_true", help="rewrite the BENCHMARKS section from the saved JSON")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.report_only:
+        import json
+
+        result = json.loads((RESULTS_DIR / "retrieval_scale.json").read_text(encoding="utf-8"))
+        update_section("retrieval_scale", report(result, sizes))
+        return
     result = measure(sizes, args.queries)
     save_json("retrieval_scale", result)
     chart(result, sizes)

@@ -53,3 +53,12 @@ def test_a_changed_model_is_not_served_by_its_old_graph(model_copy, tmp_path):
     assert Encoder(changed).query_backend == "torch"
     export(changed)
     assert Encoder(changed).query_backend == "onnx"
+
+
+def test_batches_on_onnx_keep_the_order_and_the_torch_vectors(model_copy):
+    texts = [item.question for item in load_devset()][:40] + ["医保" * n for n in (1, 30, 80)]
+    got = Encoder(model_copy).encode(texts)
+    expected = Encoder(model_copy, query_backend="torch").encode(texts)
+    assert got.shape == expected.shape == (43, 384)
+    assert np.abs(got - expected).max() < 1e-4
+    assert Encoder(model_copy).encode([]).shape == (0, 384)
