@@ -56,18 +56,19 @@ class Recipe:
 #: trial most of the gain came in the first half epoch, and the budget here is well under an hour.
 #: The plan has 192 batches; the committed run stopped after 108 of them (max_steps) because the shared
 #: machine gave it only part of its 2 cores, with the learning-rate schedule of the whole plan.
+MIXED_SOURCES = (
+    "insuranceqa_train",
+    "med_dialogue_im_valid_train_half",
+    "knowledge_base_passages",
+    "chip2019_med_qq_valid_train_half",
+    "afqmc_fin_qq_valid_train_half",
+    "insuranceqa_paraphrases",
+    "knowledge_base_questions",
+)
 RECIPES = {
     "retrieval": Recipe(
         name="retrieval",
-        sources=(
-            "insuranceqa_train",
-            "med_dialogue_im_valid_train_half",
-            "knowledge_base_passages",
-            "chip2019_med_qq_valid_train_half",
-            "afqmc_fin_qq_valid_train_half",
-            "insuranceqa_paraphrases",
-            "knowledge_base_questions",
-        ),
+        sources=MIXED_SOURCES,
         hard_negatives=("insuranceqa_train", "med_dialogue_im_valid_train_half"),
         repeats={
             "med_dialogue_im_valid_train_half": 2,
@@ -83,15 +84,7 @@ RECIPES = {
     "retrieval-2": Recipe(
         name="retrieval-2",
         base="retrieval",
-        sources=(
-            "insuranceqa_train",
-            "med_dialogue_im_valid_train_half",
-            "knowledge_base_passages",
-            "chip2019_med_qq_valid_train_half",
-            "afqmc_fin_qq_valid_train_half",
-            "insuranceqa_paraphrases",
-            "knowledge_base_questions",
-        ),
+        sources=MIXED_SOURCES,
         hard_negatives=("insuranceqa_train", "med_dialogue_im_valid_train_half"),
         repeats={
             "med_dialogue_im_valid_train_half": 4,
