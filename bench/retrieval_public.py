@@ -101,7 +101,7 @@ def cli_report(cli: dict) -> str:
             f"2-core machine (load average {cli['load_before'][0]:.1f} before, {cli['load_after'][0]:.1f} after; "
             "above 2 means other jobs shared the cores).\n\n"
             f"Wall time **{cli['seconds'] / 60:.1f} min** ({warm}; {cli['encoded']} texts at "
-            f"{cli['encoded_per_second'] or 0:.1f}/s on 2 torch threads) against the 15-minute target: {verdict}.\n\n"
+            f"{cli['encoded_per_second'] or 0:.1f}/s on 2 threads) against the 15-minute target: {verdict}.\n\n"
             f"| mode | MRR@10 | p50 ms | p95 ms |\n|---|---|---|---|\n{rows}\n\n"
             "Fusion weights at the time of this run may predate the tuning; the reported figures are in "
             "\"Retrieval on public Chinese sets\".")

@@ -109,9 +109,7 @@ class Encoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """Embedding of one text (dim,), for the query path."""
-        if not self.available:
-            raise ModelMissing(f"no embedding model at {self.path}; run `make model`")
-        onnx = self._onnx()
+        onnx = self._onnx()  # None without an export; then torch, which raises ModelMissing without a model
         return onnx.encode([text])[0] if onnx is not None else self.encode([text], batch_size=1)[0]
 
 

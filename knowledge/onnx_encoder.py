@@ -132,14 +132,10 @@ class OnnxEncoder:
         """Embeddings of ``texts`` in their order, encoded in batches of texts of similar length."""
         from tqdm import tqdm
 
-        dim = self._session.get_outputs()[0].shape[-1]
-        out = np.zeros((len(texts), dim if isinstance(dim, int) else 0), dtype=np.float32)
+        out = np.zeros((len(texts), self._session.get_outputs()[0].shape[-1]), dtype=np.float32)  # static in the graph
         order = np.argsort([len(text) for text in texts], kind="stable")
         starts = range(0, len(texts), BATCH_SIZE)
         for start in tqdm(starts, desc="encoding", unit="batch", disable=not show_progress):
             rows = order[start:start + BATCH_SIZE]
-            vectors = self.encode([texts[i] for i in rows])
-            if out.shape[1] != vectors.shape[1]:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[rows] = vectors
+            out[rows] = self.encode([texts[i] for i in rows])
         return out
