@@ -40,12 +40,19 @@ def save_json(name: str, payload: dict) -> Path:
     return path
 
 
-def update_section(name: str, body: str) -> None:
-    """Replace (or append) the section between <!-- name:start --> and <!-- name:end --> in BENCHMARKS.md."""
+def update_section(name: str, body: str, remeasured: bool = True) -> None:
+    """Replace (or append) the section between <!-- name:start --> and <!-- name:end --> in BENCHMARKS.md.
+
+    The section's first line says when and where it was measured; ``remeasured=False`` (a report rewritten
+    from saved results) keeps the line the section already has.
+    """
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"{start}\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n{end}"
     text = BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else "# Benchmarks\n"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    earlier = pattern.search(text)
+    kept = re.search(r"^_Measured .*_$", earlier.group(0), re.M) if earlier and not remeasured else None
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp_line = kept.group(0) if kept else f"_Measured {now} on {machine()}._"
+    block = f"{start}\n{stamp_line}\n\n{body.strip()}\n{end}"
+    text = pattern.sub(lambda _: block, text) if earlier else text.rstrip() + "\n\n" + block + "\n"
     BENCHMARKS_MD.write_text(text, encoding="utf-8")

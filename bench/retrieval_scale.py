@@ -241,7 +241,7 @@ def main() -> None:
         import json
 
         result = json.loads((RESULTS_DIR / "retrieval_scale.json").read_text(encoding="utf-8"))
-        update_section("retrieval_scale", report(result, sizes))
+        update_section("retrieval_scale", report(result, sizes), remeasured=False)
         return
     result = measure(sizes, args.queries)
     save_json("retrieval_scale", result)

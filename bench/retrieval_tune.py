@@ -236,7 +236,7 @@ def main() -> None:
         print(f"skipped: no public sets at {beir.benchmarks_dir()}")
         return
     if args.report_only:
-        update_section("retrieval_tune", report(json.loads((RESULTS_DIR / "retrieval_tune.json").read_text(encoding="utf-8"))))
+        update_section("retrieval_tune", report(json.loads((RESULTS_DIR / "retrieval_tune.json").read_text(encoding="utf-8"))), remeasured=False)
         return
     results = {}
     for kind in args.kind or ["questions", "passages"]:
