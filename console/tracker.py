@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from knowledge.topics import policy_topics
 from storage.db import normalize_url
 
 #: Days and times are shown in China Standard Time.
@@ -185,7 +186,8 @@ class TrackerReader:
         return (json.loads(rows[0][0] or "{}").get("input_channel") or "rest") if rows else "rest"
 
     def figures(self, days: int = 14, today: date | None = None, top: int = 10) -> Figures:
-        """Messages, fallback rate and handoff rate per day over the last ``days`` days, and the top intents."""
+        """Messages, fallback rate and handoff rate per day over the last ``days`` days, and the policy topics
+        residents asked about most (greetings, ratings and other intents are not topics)."""
         today = today or datetime.now(TZ).date()
         span = [today - timedelta(days=days - 1 - i) for i in range(days)]
         start, _ = _day_bounds(span[0])
@@ -194,13 +196,13 @@ class TrackerReader:
                           .where(events.c.timestamp >= start, events.c.type_name.in_(("user", "bot", "action"))))
         messages, not_sure = Counter(), Counter()
         senders, handed = defaultdict(set), defaultdict(set)
-        topics = Counter()
+        topics, policy = Counter(), policy_topics()
         for sender, kind, timestamp, intent, action, low in rows:
             day = _at(timestamp).date()
             if kind == "user":
                 messages[day] += 1
                 senders[day].add(sender)
-                if intent and intent != "nlu_fallback":
+                if intent in policy:
                     topics[intent] += 1
             elif kind == "bot" and low:
                 not_sure[day] += 1

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from console.tracker import Figures
+from knowledge.topics import topic_name
 
 #: Fonts that can draw Chinese; without one the charts fall back to English labels.
 CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC")
@@ -82,11 +83,11 @@ def rates_chart(figures: Figures) -> bytes:
 
 
 def topics_chart(figures: Figures) -> bytes:
-    """The most frequent intents (topics) of residents' messages."""
+    """The policy topics residents asked about most."""
     figure, axes = _figure()
-    names = [name for name, _ in reversed(figures.topics)]
+    names = [_label(topic_name(topic), topic) for topic, _ in reversed(figures.topics)]
     axes.barh(names or ["-"], [count for _, count in reversed(figures.topics)] or [0], color="#52606d")
-    axes.set_title(_label("热门话题（意图）", "Top topics (intents)"))
+    axes.set_title(_label("热门话题", "Top topics"))
     axes.tick_params(axis="y", labelsize=8)
     return _png(figure)
 

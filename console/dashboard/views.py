@@ -12,6 +12,7 @@ from console.dashboard.charts import CHARTS
 from console.tracker import Figures, TrackerUnavailable
 from console.web import console_blueprint, transaction
 from knowledge.feedback import feedback_summary
+from knowledge.topics import topic_name
 
 bp = console_blueprint("dashboard", __name__, url_prefix="/console/dashboard", roles=("editor", "admin"))
 
@@ -44,7 +45,8 @@ def index() -> str:
     with transaction() as db:
         ratings = feedback_summary(db, since=datetime.now(timezone.utc) - timedelta(days=days))
     return render_template("dashboard/index.html", days=days, periods=PERIODS, figures=figures, summary=summary,
-                           error=error, charts=list(CHARTS), ratings=ratings)
+                           error=error, charts=list(CHARTS), ratings=ratings,
+                           topic_name=topic_name)
 
 
 @bp.get("/<name>.png")

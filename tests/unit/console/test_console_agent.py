@@ -93,6 +93,12 @@ def tracker(app):
                                          "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.2}}},
               intent="nlu_fallback"),
         event("resident-b", "bot", 4, {"text": "这个问题我不太确定", "metadata": {"utter_action": "utter_kb_not_sure"}}),
+        *(event("resident-c", "user", 5 + i, {"text": text, "input_channel": "rest",
+                                               "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
+                intent=intent)
+          for i, (text, intent) in enumerate((("慢病卡刷不了", "chronic_card_failure"),
+                                              ("门特卡又刷不出来", "chronic_card_failure"),
+                                              ("有帮助", "feedback_helpful")))),
     ]
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
@@ -148,7 +154,11 @@ def test_the_rest_channel_asks_the_internal_api_whether_a_conversation_is_held(a
 def test_dashboard_figures_and_charts(as_user, tracker):
     editor = as_user("editor1")
     page = editor.get("/console/dashboard").get_data(as_text=True)
-    assert "居民消息" in page and "human_handoff" in page
+    assert "居民消息" in page
+    topics = page[page.index('<table id="topics">'):]
+    topics = topics[:topics.index("</table>")]
+    assert "慢病卡刷不了" in topics and "<td>2</td>" in topics  # the policy topic, by its Chinese name
+    assert "feedback_helpful" not in topics and "human_handoff" not in topics  # ratings and requests are not topics
     for name in ("messages", "rates", "topics"):
         chart = editor.get(f"/console/dashboard/{name}.png")
         assert chart.mimetype == "image/png" and chart.data.startswith(b"\x89PNG")

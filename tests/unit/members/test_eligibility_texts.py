@@ -6,21 +6,13 @@ import string
 
 import pytest
 
+from knowledge.topics import all_topics
 from members.eligibility.reasons import ALL_CODES, ORDER, reason, texts
 from members.eligibility.wording import fill
 from members.enums import Verdict
 
 #: The 34 topics of shared/domain/topics.md.
-TOPICS = {
-    "chronic_card_failure", "chronic_cert", "chronic_drug_dispensing", "contribution_benefit_tier",
-    "employee_contribution", "flexible_unemployed_enrollment", "resident_enrollment", "nrcms",
-    "contribution_lapse", "retirement_contribution_years", "personal_account", "outpatient_pooling",
-    "inpatient_reimbursement", "deductible_cap", "catastrophic_insurance", "supplementary_insurance",
-    "medical_assistance", "cross_region_filing", "cross_region_settlement", "referral", "designated_institution",
-    "pharmacy_use", "catalog_selfpay", "special_exam_approval", "fraud_misuse", "hospital_billing_dispute",
-    "long_term_care", "maternity", "scheme_choice_duplicate", "transfer_continuation", "service_channels",
-    "human_handoff", "off_topic", "safety_injection",
-}
+TOPICS = set(all_topics())
 
 
 def test_order_has_the_41_codes_once() -> None:
