@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.app_client import AppClient, AppUnavailable
+from actions.verification import chat_identity
 from privacy import contains_redactions
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,9 @@ class ActionAnswerPolicy(Action):
                 dispatcher.utter_message(response="utter_region_noted", region=tracker.get_slot("region"))
                 return [SlotSet(ANSWERED_ENTRY, None)]
         try:
+            sender, channel = chat_identity(tracker)
             result = await asyncio.to_thread(
-                self.client.answer, text, tracker.sender_id, tracker.get_slot("region"), intent
+                self.client.answer, text, sender, tracker.get_slot("region"), intent, channel
             )
         except AppUnavailable as exc:
             log.warning("knowledge API unavailable: %s", exc)

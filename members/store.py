@@ -158,6 +158,15 @@ def member_ref_for(session: Session, member_id: str) -> str:
     return ref
 
 
+def member_region(session: Session, member_ref: str) -> str | None:
+    """The 统筹区 code of the member ``member_ref``, or None when there is no such member.
+
+    Only the region code, which the knowledge search prefers for a verified resident; it is not a
+    record read, so no audit row is written for each of their questions.
+    """
+    return session.scalar(select(m.Member.region_code).where(m.Member.member_ref == member_ref))
+
+
 def records_sharing_id_number(session: Session, member_ref: str) -> int:
     """How many *other* member records carry the same ID number (conflicting records)."""
     id_number = select(m.Member.id_number).where(m.Member.member_ref == member_ref).scalar_subquery()

@@ -6,13 +6,20 @@ Bound to loopback; when YIBAO_INTERNAL_TOKEN is set every call must carry it in 
 from __future__ import annotations
 
 import hmac
+import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from handoff.takeover import is_taken_over
 from knowledge.answer import answer_question
 from knowledge.feedback import record_feedback
+from members.store import member_region
+from service.verification_service import get_verifier
 from storage.db import session_scope
+from verification.identity import ChatIdentity
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -47,11 +54,33 @@ def _optional_text(body: dict, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _resident_region(body: dict) -> str | None:
+    """The region the answer prefers: as stated in the chat, else that of the member the chat is verified as."""
+    stated = _optional_text(body, "region")
+    sender, channel = _optional_text(body, "sender"), _optional_text(body, "channel")
+    if stated or not sender or not channel:
+        return stated
+    try:
+        member_ref = get_verifier(current_app).bound_member(ChatIdentity(sender, channel))
+        if member_ref is None:
+            return None
+        with session_scope(current_app.extensions["db_sessions"]) as session:
+            return member_region(session, member_ref)
+    except ValueError:  # not a valid chat identity: nobody can be bound to it
+        return None
+    except SQLAlchemyError:  # logged; the resident still gets an answer, without the record's region
+        log.exception("could not read the region of the verified member")
+        return None
+
+
 @bp.post("/answer")
 def answer():  # noqa: ANN201 - Flask view
-    """Best answer for a resident's question: {text, sender?, region?, intent?} → Answer."""
+    """Best answer for a resident's question: {text, sender?, channel?, region?, intent?} → Answer.
+
+    Without a stated ``region``, a chat verified as a member (sender + channel) gets its record's region.
+    """
     text, body = _question_from_request()
-    result = answer_question(current_app.extensions["knowledge"].search, text, region=_optional_text(body, "region"))
+    result = answer_question(current_app.extensions["knowledge"].search, text, region=_resident_region(body))
     if not result.answered:
         current_app.extensions["unanswered"].record(text, result.confidence, _optional_text(body, "intent"),
                                                     _optional_text(body, "sender"))

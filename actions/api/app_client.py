@@ -36,9 +36,13 @@ class AppClient:
         except (requests.RequestException, ValueError) as exc:
             raise AppUnavailable(f"{path}: {type(exc).__name__}") from exc
 
-    def answer(self, text: str, sender: str, region: str | None, intent: str | None) -> dict[str, Any]:
-        """The knowledge base's answer to a resident's question."""
-        return self._post("/api/v1/answer", {"text": text, "sender": sender, "region": region, "intent": intent})
+    def answer(
+        self, text: str, sender: str, region: str | None, intent: str | None, channel: str | None = None
+    ) -> dict[str, Any]:
+        """The knowledge base's answer to a resident's question (a verified chat's record gives the region)."""
+        return self._post("/api/v1/answer", {
+            "text": text, "sender": sender, "channel": channel, "region": region, "intent": intent,
+        })
 
     def record_feedback(self, text: str, entry_id: str, helpful: bool, sender: str) -> None:
         """The resident's verdict on the answer ``entry_id`` gave to the question ``text``."""

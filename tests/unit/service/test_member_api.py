@@ -89,8 +89,19 @@ def test_the_check_answers_from_the_members_own_masked_record(client, auth, boun
     assert bad.status_code == 400
 
 
+def test_a_verified_chat_is_answered_for_its_records_region(client, auth, bound):
+    question = {"text": "门诊统筹能报多少"}  # best answered by a 嘉鱼 entry
+    own = client.post("/api/v1/answer", headers=auth, json={**question, **ZHANG}).get_json()
+    assert own["region"] == "湖北省咸宁市嘉鱼县" and not own["region_note"]  # JY-E-1501 is insured in 嘉鱼
+    stranger = client.post("/api/v1/answer", headers=auth, json={**question, **STRANGER}).get_json()
+    assert stranger["region"] == "湖北省咸宁市嘉鱼县" and stranger["region_note"]  # whose rule, and asks
+    stated = client.post("/api/v1/answer", headers=auth, json={**question, **ZHANG, "region": "青岛"}).get_json()
+    assert stated["region_note"] or "青岛" in stated["region"]  # a region stated in the chat wins
+
+
 def test_unbinding_ends_access(client, auth, bound):
     assert client.post("/api/v1/verification/unbind", json=ZHANG, headers=auth).get_json() == {"unbound": True}
     assert client.post("/api/v1/verification/unbind", json=ZHANG, headers=auth).get_json() == {"unbound": False}
     refused = client.post("/api/v1/eligibility", headers=auth, json={**ZHANG, "member_ref": bound})
     assert refused.status_code == 403
+
