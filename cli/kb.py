@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from knowledge.entries import EntryError, load_entries
+from knowledge.entries import EntryError, base_problems, load_entries
 from knowledge.fusion import MODES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +21,16 @@ def group() -> None:
 
 @group.command("check")
 def check() -> None:
-    """Validate every entry file; exit 1 with the file and problem on the first bad one."""
+    """Validate every entry file and the base's content rules (FORMAT.md); exit 1 listing the problems."""
     try:
         entries = load_entries()
     except EntryError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    problems = base_problems(entries)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
         sys.exit(1)
     topics = {entry.topic for entry in entries}
     click.echo(f"{len(entries)} entries over {len(topics)} topics: ok")

@@ -13,13 +13,26 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.topics import policy_topics
+
 ENTRIES_DIR = Path(__file__).parent / "entries"
 GENERAL_REGION = "通用"
 STATUSES = ("draft", "published", "retired")
 MIN_QUESTIONS = 5
+#: What the shipped base must reach (issue 3): entries and the 31 policy topics (knowledge/topics.yml).
+MIN_ENTRIES = 150
+SCHEMES = ("职工医保", "城乡居民医保", "城镇居民医保", "新农合", "通用")
+SEEDS = ("000", "001", "002", "003", "004")
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _ID = re.compile(r"^[a-z_]+-[0-9]{3,}$")
+_REGION_CODE = re.compile(r"^[0-9]{6}$")
+#: Administrative suffixes between place names ("湖北省咸宁市嘉鱼县" → 湖北, 咸宁, 嘉鱼).
+_ADMIN_SUFFIX = re.compile(r"壮族自治区|维吾尔自治区|回族自治区|自治区|自治州|省|市|县|区")
+#: How an answer says when its regional rule dates from: a year, a decade, or that the source gives none.
+_DATED = re.compile(r"[12][0-9]{3}年|年代|年份")
+#: Where an answer the seeds do not cover sends the resident instead of inventing a rule.
+_POINTER = re.compile(r"参保地|12393|人工|经办")
 
 
 class EntryError(ValueError):
@@ -151,6 +164,50 @@ def load_entries(directory: Path = ENTRIES_DIR) -> list[Entry]:
         seen[entry.id] = path
         entries.append(entry)
     return entries
+
+
+def place_names(region_name: str) -> list[str]:
+    """The names an answer may use for a region: "湖北省咸宁市嘉鱼县" → [湖北, 咸宁, 嘉鱼]; "某自治州" itself."""
+    name = re.sub(r"（.*?）", "", region_name)
+    places = [part for part in _ADMIN_SUFFIX.split(name) if len(part) >= 2 and not part.startswith("某")]
+    return places or [name]
+
+
+def entry_problems(entry: Entry) -> list[str]:
+    """What keeps one entry from the base's content rules (FORMAT.md), each naming the entry."""
+    problems = []
+    if entry.topic not in policy_topics():
+        problems.append(f"topic {entry.topic!r} is not one of the 31 policy topics")
+    if entry.scheme not in SCHEMES:
+        problems.append(f"scheme {entry.scheme!r} is not one of {', '.join(SCHEMES)}")
+    if entry.region_code is not None and (not entry.is_regional or not _REGION_CODE.match(entry.region_code)):
+        problems.append(f"region code {entry.region_code!r} needs a regional name and six digits")
+    if entry.source_seed is not None and entry.source_seed not in SEEDS:
+        problems.append(f"source seed {entry.source_seed!r} is not one of {', '.join(SEEDS)}")
+    if not entry.source_section:
+        problems.append("source section is missing")
+    if entry.is_regional:
+        if not any(place in entry.answer for place in place_names(entry.region_name)):
+            problems.append(f"the answer does not name its region {entry.region_name}")
+        if entry.effective is not None and str(entry.effective) not in entry.answer:
+            problems.append(f"the answer does not name its year {entry.effective}")
+        if entry.effective is None and re.search(r"[0-9]", entry.answer) and not _DATED.search(entry.answer):
+            problems.append("the answer gives a regional figure without its year (or saying the source has none)")
+    if entry.source_seed is None and not _POINTER.search(entry.answer):
+        problems.append("not covered by the seeds, yet the answer points to neither 参保地, 12393 nor an agent")
+    return [f"{entry.id}: {problem}" for problem in problems]
+
+
+def base_problems(entries: Iterable[Entry]) -> list[str]:
+    """What keeps a base from issue 3's bar: every entry's problems, too few entries, uncovered topics."""
+    live = published(entries)
+    problems = [problem for entry in live for problem in entry_problems(entry)]
+    if len(live) < MIN_ENTRIES:
+        problems.append(f"{len(live)} published entries; at least {MIN_ENTRIES} are needed")
+    missing = [topic for topic in policy_topics() if topic not in {entry.topic for entry in live}]
+    if missing:
+        problems.append(f"no published entry for the topics {', '.join(missing)}")
+    return problems
 
 
 def published(entries: Iterable[Entry]) -> list[Entry]:
