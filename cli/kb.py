@@ -65,7 +65,7 @@ def search(question: str, region: str | None, k: int) -> None:
 @click.option("--no-cache", is_flag=True, help="Encode the corpus again instead of reading cached vectors.")
 @click.option("--json", "as_json", is_flag=True, help="End the output with one line of JSON.")
 @click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="PNG comparing the modes (default var/reports/eval-<set>-<queries>.png when several run).")
+              help="PNG comparing the modes run (default var/reports/eval-<set>-<queries>.png).")
 def evaluate(corpus_path: Path, queries_path: Path, mode: str, corpus_kind: str | None, model_path: Path | None,
              no_cache: bool, as_json: bool, chart_path: Path | None) -> None:
     """Score the production retrieval pipeline on a BEIR-style CORPUS and QUERIES file.
@@ -95,10 +95,9 @@ def evaluate(corpus_path: Path, queries_path: Path, mode: str, corpus_kind: str 
     if evaluation.encode_seconds is not None and evaluation.encoded_now:
         rate = evaluation.encoded_now / evaluation.encode_seconds
         click.echo(f"encoded {evaluation.encoded_now} texts at {rate:.1f}/s (2 torch threads)")
-    if len(results) > 1 or chart_path:
-        chart_path = chart_path or REPO_ROOT / "var" / "reports" / f"eval-{corpus_path.parent.name}-{queries_path.stem}.png"
-        modes_chart({r.mode: r.metrics for r in results}, chart_path, f"{corpus_path.parent.name} ({queries_path.name})")
-        click.echo(f"chart: {chart_path}")
+    chart_path = chart_path or REPO_ROOT / "var" / "reports" / f"eval-{corpus_path.parent.name}-{queries_path.stem}.png"
+    modes_chart({r.mode: r.metrics for r in results}, chart_path, f"{corpus_path.parent.name} ({queries_path.name})")
+    click.echo(f"chart: {chart_path}")
     if as_json:
         main = next((r for r in results if r.mode == "hybrid"), results[-1])
         payload = {**main.as_json(), "mode": main.mode, "kind": main.kind, "queries": main.queries}

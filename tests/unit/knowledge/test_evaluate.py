@@ -113,6 +113,17 @@ def test_cli_ends_with_json_and_draws_a_chart_for_several_modes(files, tmp_path,
     assert chart.stat().st_size > 1000
 
 
+def test_cli_draws_its_chart_for_one_mode_too(files, tmp_path, monkeypatch):
+    monkeypatch.setattr("cli.kb.REPO_ROOT", tmp_path)
+    corpus_path, queries_path = files
+    result = CliRunner().invoke(group, ["eval", "--corpus", str(corpus_path), "--queries", str(queries_path),
+                                        "--mode", "bm25", "--json"])
+    assert result.exit_code == 0, result.output
+    chart = tmp_path / "var" / "reports" / "eval-toy_set-queries.png"
+    assert chart.stat().st_size > 1000
+    assert json.loads(result.output.strip().splitlines()[-1])["mode"] == "bm25"
+
+
 def test_cli_fails_on_a_broken_file(tmp_path):
     bad = tmp_path / "corpus.jsonl"
     bad.write_text("not json\n", encoding="utf-8")
