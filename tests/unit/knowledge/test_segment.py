@@ -1,3 +1,7 @@
+from pathlib import Path
+
+import yaml
+
 from knowledge import segment
 
 
@@ -14,3 +18,11 @@ def test_canonical_words_are_never_rewritten_inside_themselves():
 def test_user_dictionary_keeps_terms_whole():
     assert "异地就医" in segment.words("异地就医怎么备案")
     assert "起付线" in segment.words("起付线是多少")
+
+
+def test_rasa_loads_the_same_user_dictionary():
+    repo = Path(segment.__file__).resolve().parents[1]
+    pipeline = yaml.safe_load((repo / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    jieba = next(component for component in pipeline if component["name"] == "JiebaTokenizer")
+    assert (repo / jieba["dictionary_path"]).resolve() == segment.USER_DICT_DIR.resolve()
+    assert list(segment.USER_DICT_DIR.glob("*.txt"))
