@@ -58,6 +58,13 @@ def test_unrelated_question_gets_not_sure_or_off_topic(stack):
     assert reply.strip()
 
 
+def test_unrelated_question_outside_the_off_topic_intent_gets_the_not_sure_reply(stack):
+    replies = stack.send(sender(), "量子计算机的原理是什么")
+    reply = texts(replies)
+    assert "不太确定" in reply and "依据：《" not in reply, reply
+    assert "/human_handoff" in {button["payload"] for r in replies for button in r.get("buttons") or []}
+
+
 def test_greeting_and_thanks(stack):
     user = sender()
     assert texts(stack.send(user, "你好")).strip()
