@@ -24,7 +24,6 @@ from knowledge.charts import grouped_bars
 from knowledge.encoder import use_threads
 from knowledge.evaluate import QUERY_THREADS, Evaluation, cache_dir_for
 from knowledge.fusion import weights_for
-from knowledge.normalize import normalize_text
 
 JUDGED_FILE = Path(__file__).parent / "data" / "chip2019_judged.yml"
 SET_NAME = "chip2019_med_qq"
@@ -83,12 +82,7 @@ def measure(queries: list[JudgedQuery]) -> dict:
     for mode in MODES:
         collection, _ = evaluation.collection(weights_for("questions", mode))
         use_threads(QUERY_THREADS)
-        top = []
-        for query in queries:
-            text = normalize_text(query.text)
-            vector = evaluation.get_encoder().encode_query(text) if collection.encoder is not None else None
-            ranked = collection.rank(text, vector, k=1)
-            top.append(corpus.ids[ranked[0].position] if ranked else None)
+        top = [next(iter(evaluation.top_ids(collection, query.text, k=1)), None) for query in queries]
         results[mode] = score_top(top, queries)
     for key in ("labelled_hit@1", "judged_hit@1"):
         bm25 = results["bm25"][key]

@@ -17,6 +17,7 @@ Usage: python -m bench.retrieval_scale [--sizes 10000,100000] [--queries 600]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import time
@@ -238,8 +239,6 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.report_only:
-        import json
-
         result = json.loads((RESULTS_DIR / "retrieval_scale.json").read_text(encoding="utf-8"))
         update_section("retrieval_scale", report(result, sizes), remeasured=False)
         return

@@ -204,7 +204,8 @@ def base_problems(entries: Iterable[Entry]) -> list[str]:
     problems = [problem for entry in live for problem in entry_problems(entry)]
     if len(live) < MIN_ENTRIES:
         problems.append(f"{len(live)} published entries; at least {MIN_ENTRIES} are needed")
-    missing = [topic for topic in policy_topics() if topic not in {entry.topic for entry in live}]
+    covered = {entry.topic for entry in live}
+    missing = [topic for topic in policy_topics() if topic not in covered]
     if missing:
         problems.append(f"no published entry for the topics {', '.join(missing)}")
     return problems

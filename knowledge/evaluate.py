@@ -111,6 +111,12 @@ class Evaluation:
             setattr(collection, name, index)
         return collection, time.perf_counter() - started
 
+    def top_ids(self, collection: Collection, question: str, k: int = 10) -> list[str]:
+        """Ids of the ``k`` best documents for a raw ``question``, through the query path the service runs."""
+        text = normalize_text(question)
+        vector = collection.encoder.encode_query(text) if collection.encoder is not None else None
+        return [self.corpus.ids[r.position] for r in collection.rank(text, vector, k=k)]
+
     def run(self, queries: list[Query], mode: str, weights: Weights | None = None) -> EvalResult:
         """Rank every query with ``mode`` (or explicit ``weights``) and score the top 10."""
         if mode not in MODES:
@@ -121,11 +127,8 @@ class Evaluation:
         rankings, latencies = [], []
         for query in tqdm(queries, desc=f"{mode} queries", disable=not self.show_progress):
             started = time.perf_counter()
-            text = normalize_text(query.text)
-            vector = self.encoder.encode_query(text) if collection.encoder is not None else None
-            ranked = collection.rank(text, vector, k=10)
+            rankings.append(self.top_ids(collection, query.text))
             latencies.append((time.perf_counter() - started) * 1000)
-            rankings.append([self.corpus.ids[r.position] for r in ranked])
         scores = metrics.summarise(rankings, [q.relevant for q in queries])
         scores["hit@10"] = float(np.mean([metrics.hit_at(r, q.relevant, 10) for r, q in zip(rankings, queries, strict=True)]))
         scores["p50_ms"] = float(np.percentile(latencies, 50)) if latencies else 0.0

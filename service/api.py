@@ -15,9 +15,9 @@ from handoff.takeover import is_taken_over
 from knowledge.answer import answer_question
 from knowledge.feedback import record_feedback
 from members.store import member_region
-from service.verification_service import get_verifier
 from storage.db import session_scope
 from verification.identity import ChatIdentity
+from verification.store import bound_member
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +61,10 @@ def _resident_region(body: dict) -> str | None:
     if stated or not sender or not channel:
         return stated
     try:
-        member_ref = get_verifier(current_app).bound_member(ChatIdentity(sender, channel))
-        if member_ref is None:
-            return None
+        identity = ChatIdentity(sender, channel)
         with session_scope(current_app.extensions["db_sessions"]) as session:
-            return member_region(session, member_ref)
+            member_ref = bound_member(session, identity)
+            return member_region(session, member_ref) if member_ref is not None else None
     except ValueError:  # not a valid chat identity: nobody can be bound to it
         return None
     except SQLAlchemyError:  # logged; the resident still gets an answer, without the record's region
